@@ -1,0 +1,88 @@
+"""The jobcentre's registration of an applicant (bek. §5): education, qualifications, and the nature
+and extent of the disability. Health data (GDPR art. 9): never shown to an employer.
+
+Who may read: the caseworkers of the applicant's home jobcentre, the caseworkers of a jobcentre that
+handles one of the applicant's applications, the applicant, admin. Who may write: the home jobcentre.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from fortrin import clock
+from fortrin.errors import Forbidden, NotFound
+from fortrin.models import ApplicantProfile, Application, Municipality, User
+from fortrin.validation import validate
+
+Text = Annotated[str, Field(max_length=20000)]
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+    education: Text = ""
+    qualifications: Text = ""
+    disability_nature: Text = ""
+    disability_extent: Text = ""
+
+
+def is_home_caseworker(db: Session, user: User, applicant: User) -> bool:
+    if user.role != "caseworker" or not applicant.home_municipality_code:
+        return False
+    home = db.get(Municipality, applicant.home_municipality_code)
+    return home is not None and home.jobcentre_code == user.jobcentre_code
+
+
+def handles_a_case_of(db: Session, user: User, applicant: User) -> bool:
+    if user.role != "caseworker":
+        return False
+    found = db.exec(
+        select(Application.id).where(
+            Application.applicant_id == applicant.id,
+            Application.handling_jobcentre_code == user.jobcentre_code,
+        )
+    ).first()
+    return found is not None
+
+
+def get_applicant(db: Session, user: User, applicant_id: str) -> User:
+    """The applicant, if the caller may see them; else 404."""
+    applicant = db.get(User, applicant_id)
+    if applicant is None or applicant.role != "applicant":
+        raise NotFound("Ansøgeren findes ikke.")
+    visible = (
+        user.role == "admin"
+        or user.id == applicant.id
+        or is_home_caseworker(db, user, applicant)
+        or handles_a_case_of(db, user, applicant)
+    )
+    if not visible:
+        raise NotFound("Ansøgeren findes ikke.")
+    return applicant
+
+
+def get_profile(db: Session, user: User, applicant_id: str) -> tuple[User, ApplicantProfile | None]:
+    applicant = get_applicant(db, user, applicant_id)
+    return applicant, db.get(ApplicantProfile, applicant.id)
+
+
+def put_profile(
+    db: Session, user: User, applicant_id: str, body: dict[str, Any]
+) -> tuple[User, ApplicantProfile]:
+    applicant = get_applicant(db, user, applicant_id)
+    if not is_home_caseworker(db, user, applicant):
+        raise Forbidden("Kun jobcenteret i ansøgerens bopælskommune registrerer oplysningerne.")
+    spec = validate(ProfileUpdate, body)
+    profile = db.get(ApplicantProfile, applicant.id) or ApplicantProfile(user_id=applicant.id)
+    profile.education = spec.education
+    profile.qualifications = spec.qualifications
+    profile.disability_nature = spec.disability_nature
+    profile.disability_extent = spec.disability_extent
+    profile.updated_at = clock.now()
+    profile.updated_by = user.id
+    db.add(profile)
+    db.flush()
+    return applicant, profile

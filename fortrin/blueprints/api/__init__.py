@@ -1,0 +1,89 @@
+"""The JSON API under ``/api/v1``: bearer tokens, no cookies, the contract's error shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request
+from pydantic import BaseModel
+
+from fortrin import db
+from fortrin.errors import BadRequest, ValidationFailed
+from fortrin.models import User
+from fortrin.security import bearer_user
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, "public", False):
+        return
+    g.user = bearer_user(db.session())
+
+
+def caller() -> User:
+    user: User = g.user
+    return user
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object, or 400 ``bad_request``."""
+    raw = request.get_data(cache=True)
+    try:
+        body = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadRequest("Body skal være et JSON-objekt (UTF-8).") from error
+    if not isinstance(body, dict):
+        raise BadRequest("Body skal være et JSON-objekt.")
+    return body
+
+
+def render(payload: BaseModel | list[BaseModel] | dict[str, Any], status: int = 200) -> Response:
+    if isinstance(payload, BaseModel):
+        data: Any = payload.model_dump(mode="json")
+    elif isinstance(payload, list):
+        data = [item.model_dump(mode="json") for item in payload]
+    else:
+        data = payload
+    return Response(
+        json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+
+
+def page_args() -> tuple[int, int]:
+    """``limit`` (1-500, default 100) and ``offset`` query parameters."""
+    problems: dict[str, str] = {}
+    values: dict[str, int] = {}
+    for name, default, low, high in (("limit", 100, 1, 500), ("offset", 0, 0, 10**9)):
+        raw = request.args.get(name)
+        try:
+            value = default if raw is None else int(raw)
+        except ValueError:
+            problems[name] = "skal være et heltal"
+            continue
+        if not low <= value <= high:
+            problems[name] = f"skal være mellem {low} og {high}"
+        values[name] = value
+    if problems:
+        raise ValidationFailed(problems)
+    return values["limit"], values["offset"]
+
+
+def paged(items: list[BaseModel], total: int) -> Response:
+    response = render(items)
+    response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+# The route modules register themselves on ``bp``.
+from fortrin.blueprints.api import (  # noqa: E402
+    applicants,
+    auth,
+    cases,
+    reference,
+)
+
+__all__ = ["applicants", "auth", "bp", "cases", "reference"]

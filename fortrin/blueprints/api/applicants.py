@@ -1,0 +1,43 @@
+"""The jobcentre's registration of applicants (bek. §5)."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from fortrin import applicants, db
+from fortrin.applicants import ProfileUpdate
+from fortrin.blueprints.api import bp, caller, json_object, render
+from fortrin.blueprints.api.spec import api_route
+from fortrin.presenters import ProfileOut, profile_out
+
+
+@api_route(
+    bp,
+    "/applicants/<user_id>/profile",
+    "PUT",
+    "Register education, qualifications and disability (caseworker of the home jobcentre)",
+    "applicants",
+    body=ProfileUpdate,
+    response=ProfileOut,
+    errors=(403, 404),
+)
+def put_profile(user_id: str) -> Response:
+    with db.unit_of_work() as session:
+        applicants.get_applicant(session, caller(), user_id)
+        body = json_object()
+        applicant, profile = applicants.put_profile(session, caller(), user_id, body)
+        return render(profile_out(applicant, profile))
+
+
+@api_route(
+    bp,
+    "/applicants/<user_id>/profile",
+    "GET",
+    "The registration (home or handling jobcentre, the applicant, admin; never an employer)",
+    "applicants",
+    response=ProfileOut,
+    errors=(404,),
+)
+def get_profile(user_id: str) -> Response:
+    applicant, profile = applicants.get_profile(db.session(), caller(), user_id)
+    return render(profile_out(applicant, profile))

@@ -1,0 +1,63 @@
+"""Sign-in for the API, the caller, and the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from flask import Response, g
+from pydantic import BaseModel, ConfigDict, Field
+
+from fortrin import clock, db
+from fortrin.blueprints.api import bp, caller, json_object, render
+from fortrin.blueprints.api.spec import api_route, build_openapi
+from fortrin.errors import Unauthenticated
+from fortrin.presenters import MeOut, TokenOut, me_out, token_out
+from fortrin.security import authenticate, issue_token
+from fortrin.validation import validate
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    email: Annotated[str, Field(min_length=1, max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@api_route(
+    bp,
+    "/auth/token",
+    "POST",
+    "Exchange e-mail and password for a bearer token",
+    "auth",
+    body=Credentials,
+    response=TokenOut,
+    public=True,
+    errors=(401,),
+)
+def create_token() -> Response:
+    credentials = validate(Credentials, json_object())
+    with db.unit_of_work() as session:
+        user = authenticate(session, credentials.email, credentials.password)
+        if user is None:
+            raise Unauthenticated("Forkert e-mail eller adgangskode.")
+        token, record = issue_token(session, user)
+        return render(token_out(token, user, record))
+
+
+@api_route(bp, "/auth/token", "DELETE", "Revoke the token used for this call", "auth", status=204)
+def revoke_token() -> Response:
+    with db.unit_of_work() as session:
+        record = g.api_token
+        record.revoked_at = clock.now()
+        session.add(record)
+    return Response(status=204)
+
+
+@api_route(bp, "/me", "GET", "The signed-in user", "auth", response=MeOut)
+def me() -> Response:
+    return render(me_out(caller()))
+
+
+@api_route(bp, "/openapi.json", "GET", "This OpenAPI description", "meta", public=True)
+def openapi() -> Response:
+    return render(build_openapi())

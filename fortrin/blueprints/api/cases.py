@@ -1,0 +1,201 @@
+"""Vacancies and applications (the case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from fortrin import cases, db
+from fortrin.blueprints.api import bp, caller, json_object, page_args, paged, render
+from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.presenters import ApplicationOut, VacancyOut, application_out, vacancy_out
+from fortrin.workflows import preferential_access as pa
+
+_PAGING = (
+    QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size (100)"),
+    QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+)
+
+
+def _event_schema() -> dict[str, Any]:
+    variants = []
+    for transition in pa.TRANSITIONS.values():
+        schema = transition.fields.model_json_schema()
+        schema.pop("$defs", None)
+        schema["title"] = transition.event
+        schema.setdefault("properties", {})["type"] = {"const": transition.event}
+        schema["required"] = ["type", *schema.get("required", [])]
+        schema["description"] = (
+            f"{transition.doc} Sent by: {', '.join(sorted(transition.senders))}. Accepted in: "
+            f"{', '.join(sorted(transition.accepted_in))}. Source: {transition.source}."
+        )
+        variants.append(schema)
+    return {"oneOf": variants, "discriminator": {"propertyName": "type"}}
+
+
+@api_route(
+    bp,
+    "/vacancies",
+    "POST",
+    "Post a vacancy or licence (employer)",
+    "cases",
+    body=cases.VacancyCreate,
+    response=VacancyOut,
+    status=201,
+    errors=(403, 409),
+)
+def create_vacancy() -> Response:
+    with db.unit_of_work() as session:
+        body = json_object()
+        vacancy = cases.create_vacancy(session, caller(), body)
+        return render(vacancy_out(session, caller(), vacancy), 201)
+
+
+@api_route(
+    bp,
+    "/vacancies",
+    "GET",
+    "The caller's visible vacancies, newest first",
+    "cases",
+    response=VacancyOut,
+    many=True,
+    query=(
+        QueryParam("state", {"type": "string", "enum": ["open", "filled", "withdrawn"]}, ""),
+        *_PAGING,
+    ),
+)
+def list_vacancies() -> Response:
+    limit, offset = page_args()
+    session = db.session()
+    rows, total = cases.list_vacancies(session, caller(), request.args.get("state"), limit, offset)
+    return paged([vacancy_out(session, caller(), v) for v in rows], total)
+
+
+@api_route(
+    bp,
+    "/vacancies/<vacancy_id>",
+    "GET",
+    "A vacancy with the duties that block filling it",
+    "cases",
+    response=VacancyOut,
+    errors=(404,),
+)
+def get_vacancy(vacancy_id: str) -> Response:
+    session = db.session()
+    return render(vacancy_out(session, caller(), cases.get_vacancy(session, caller(), vacancy_id)))
+
+
+@api_route(
+    bp,
+    "/vacancies/<vacancy_id>/fill",
+    "POST",
+    "Fill the vacancy; 409 duties_outstanding while an application blocks it (bek. §6 stk. 2-3)",
+    "cases",
+    body=cases.VacancyFill,
+    response=VacancyOut,
+    errors=(403, 404, 409),
+)
+def fill_vacancy(vacancy_id: str) -> Response:
+    with db.unit_of_work() as session:
+        cases.get_vacancy(session, caller(), vacancy_id)
+        body = json_object()
+        vacancy = cases.fill_vacancy(session, caller(), vacancy_id, body)
+        return render(vacancy_out(session, caller(), vacancy))
+
+
+@api_route(
+    bp,
+    "/vacancies/<vacancy_id>/withdraw",
+    "POST",
+    "Withdraw the vacancy unfilled; cases before a decision close",
+    "cases",
+    body=cases.VacancyWithdraw,
+    response=VacancyOut,
+    errors=(403, 404, 409),
+)
+def withdraw_vacancy(vacancy_id: str) -> Response:
+    with db.unit_of_work() as session:
+        cases.get_vacancy(session, caller(), vacancy_id)
+        body = json_object()
+        vacancy = cases.withdraw_vacancy(session, caller(), vacancy_id, body)
+        return render(vacancy_out(session, caller(), vacancy))
+
+
+@api_route(
+    bp,
+    "/applications",
+    "POST",
+    "Apply with preferential access (applicant for themself, or caseworker with applicant_id)",
+    "cases",
+    body=cases.ApplicationCreate,
+    response=ApplicationOut,
+    status=201,
+    errors=(403, 409),
+)
+def create_application() -> Response:
+    with db.unit_of_work() as session:
+        body = json_object()
+        application = cases.create_application(session, caller(), body)
+        return render(application_out(session, caller(), application), 201)
+
+
+@api_route(
+    bp,
+    "/applications",
+    "GET",
+    "The caller's visible applications, newest first (without timeline)",
+    "cases",
+    response=ApplicationOut,
+    many=True,
+    query=(
+        QueryParam("state", {"type": "string", "enum": [s.value for s in pa.State]}, ""),
+        QueryParam("vacancy_id", {"type": "string"}, "only applications to this vacancy"),
+        *_PAGING,
+    ),
+)
+def list_applications() -> Response:
+    limit, offset = page_args()
+    session = db.session()
+    rows, total = cases.list_applications(
+        session,
+        caller(),
+        state=request.args.get("state"),
+        vacancy_id=request.args.get("vacancy_id"),
+        limit=limit,
+        offset=offset,
+    )
+    return paged([application_out(session, caller(), a, with_timeline=False) for a in rows], total)
+
+
+@api_route(
+    bp,
+    "/applications/<application_id>",
+    "GET",
+    "One case: state, open duties, deadlines and the timeline",
+    "cases",
+    response=ApplicationOut,
+    errors=(404,),
+)
+def get_application(application_id: str) -> Response:
+    session = db.session()
+    application = cases.get_application(session, caller(), application_id)
+    return render(application_out(session, caller(), application))
+
+
+@api_route(
+    bp,
+    "/applications/<application_id>/events",
+    "POST",
+    "Record an event of the case (see the transition table)",
+    "cases",
+    body=_event_schema(),
+    response=ApplicationOut,
+    errors=(403, 404, 409),
+)
+def record_event(application_id: str) -> Response:
+    with db.unit_of_work() as session:
+        cases.get_application(session, caller(), application_id)
+        body = json_object()
+        application = cases.record_event(session, caller(), application_id, body)
+        return render(application_out(session, caller(), application))

@@ -1,0 +1,268 @@
+"""Reference data, the routing table, organisations and the deadline calculator."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from flask import Response, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from fortrin import accounts, db, deadlines, reference
+from fortrin.blueprints.api import bp, caller, json_object, render
+from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.errors import Forbidden, NotFound, ValidationFailed
+from fortrin.models import Scheme
+from fortrin.presenters import (
+    DeadlineOut,
+    JobcentreOut,
+    MunicipalityOut,
+    OrganisationOut,
+    ReferenceChangeOut,
+    SchemeOut,
+    change_out,
+    deadline_out,
+    jobcentre_out,
+    municipality_out,
+    organisation_out,
+    organisations_for,
+    scheme_out,
+)
+from fortrin.registry import list_schemes
+from fortrin.validation import validate
+
+Code3 = Annotated[str, Field(pattern=r"^\d{3}$")]
+
+
+class RoutingUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+    neighbour_jobcentre_code: Code3
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class JobcentreUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+    jobcentre_code: Code3
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class OrganisationIn(BaseModel):
+    name: str
+    kind: Literal[
+        "municipality", "region", "municipal_partnership", "state_institution", "publicly_funded"
+    ]
+    municipality_code: str | None = None
+    cvr: str | None = None
+    public_funding_share: float | None = None
+
+
+def _admin_only() -> None:
+    if caller().role != "admin":
+        raise Forbidden("Kun administratorer kan gøre dette.")
+
+
+@api_route(
+    bp,
+    "/municipalities",
+    "GET",
+    "The 98 municipalities with their jobcentre and §7 neighbour",
+    "reference",
+    response=MunicipalityOut,
+    many=True,
+)
+def municipalities() -> Response:
+    return render([municipality_out(m) for m in reference.list_municipalities(db.session())])
+
+
+@api_route(
+    bp,
+    "/municipalities/<code>",
+    "GET",
+    "One municipality",
+    "reference",
+    response=MunicipalityOut,
+    errors=(404,),
+)
+def municipality(code: str) -> Response:
+    return render(municipality_out(reference.get_municipality(db.session(), code)))
+
+
+@api_route(
+    bp,
+    "/municipalities/<code>/routing",
+    "PUT",
+    "Set the designated neighbour jobcentre (bek. §7) of a municipality (admin; logged)",
+    "reference",
+    body=RoutingUpdate,
+    response=MunicipalityOut,
+    errors=(403, 404),
+)
+def set_routing(code: str) -> Response:
+    with db.unit_of_work() as session:
+        reference.get_municipality(session, code)
+        _admin_only()
+        spec = validate(RoutingUpdate, json_object())
+        updated = reference.set_neighbour(
+            session, caller(), code, spec.neighbour_jobcentre_code, spec.reason
+        )
+        return render(municipality_out(updated))
+
+
+@api_route(
+    bp,
+    "/municipalities/<code>/jobcentre",
+    "PUT",
+    "Set which jobcentre serves a municipality (admin; logged)",
+    "reference",
+    body=JobcentreUpdate,
+    response=MunicipalityOut,
+    errors=(403, 404),
+)
+def set_jobcentre(code: str) -> Response:
+    with db.unit_of_work() as session:
+        reference.get_municipality(session, code)
+        _admin_only()
+        spec = validate(JobcentreUpdate, json_object())
+        updated = reference.set_jobcentre(session, caller(), code, spec.jobcentre_code, spec.reason)
+        return render(municipality_out(updated))
+
+
+@api_route(
+    bp,
+    "/reference-changes",
+    "GET",
+    "Every change made to the reference data (admin)",
+    "reference",
+    response=ReferenceChangeOut,
+    many=True,
+    errors=(403,),
+)
+def reference_changes() -> Response:
+    _admin_only()
+    return render([change_out(c) for c in reference.list_changes(db.session())])
+
+
+@api_route(
+    bp,
+    "/jobcentres",
+    "GET",
+    "The jobcentres and the municipalities each serves",
+    "reference",
+    response=JobcentreOut,
+    many=True,
+)
+def jobcentres() -> Response:
+    return render([jobcentre_out(j, codes) for j, codes in reference.list_jobcentres(db.session())])
+
+
+@api_route(
+    bp,
+    "/schemes",
+    "GET",
+    "The compensation schemes of the registry",
+    "schemes",
+    response=SchemeOut,
+    many=True,
+)
+def schemes() -> Response:
+    return render([scheme_out(s) for s in list_schemes(db.session())])
+
+
+@api_route(
+    bp,
+    "/schemes/<code>",
+    "GET",
+    "One compensation scheme",
+    "schemes",
+    response=SchemeOut,
+    errors=(404,),
+)
+def scheme(code: str) -> Response:
+    found = db.session().get(Scheme, code)
+    if found is None:
+        raise NotFound("Ordningen findes ikke.")
+    return render(scheme_out(found))
+
+
+@api_route(
+    bp,
+    "/organisations",
+    "GET",
+    "Organisations (admin: all; employer: its own)",
+    "reference",
+    response=OrganisationOut,
+    many=True,
+)
+def organisations() -> Response:
+    return render([organisation_out(o) for o in organisations_for(db.session(), caller())])
+
+
+@api_route(
+    bp,
+    "/organisations",
+    "POST",
+    "Create a public employer or authority (admin)",
+    "reference",
+    body=OrganisationIn,
+    response=OrganisationOut,
+    status=201,
+    errors=(403,),
+)
+def create_organisation() -> Response:
+    _admin_only()
+    body = json_object()
+    with db.unit_of_work() as session:
+        allowed = set(OrganisationIn.model_fields)
+        created = accounts.create_organisation(
+            session, **{k: v for k, v in body.items() if k in allowed}
+        )
+        return render(organisation_out(created), 201)
+
+
+@api_route(
+    bp,
+    "/deadlines/opinion-request",
+    "GET",
+    "The last day to ask Ankestyrelsen for an opinion (kompensationslov §17 a stk. 3)",
+    "deadlines",
+    response=DeadlineOut,
+    errors=(422,),
+    query=(
+        QueryParam(
+            "sent_on", {"type": "string", "format": "date"}, "date the refusal was sent", True
+        ),
+        QueryParam(
+            "channel", {"type": "string", "enum": list(deadlines.CHANNELS)}, "how it was sent", True
+        ),
+        QueryParam(
+            "received_on", {"type": "string", "format": "date"}, "actual receipt date, if known"
+        ),
+    ),
+)
+def opinion_deadline() -> Response:
+    problems: dict[str, str] = {}
+    parsed: dict[str, date | None] = {}
+    for name, required in (("sent_on", True), ("received_on", False)):
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            if required:
+                problems[name] = "skal udfyldes"
+            parsed[name] = None
+            continue
+        try:
+            parsed[name] = date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            parsed[name] = None
+        if parsed[name] is None:
+            problems[name] = "skal være en dato (ÅÅÅÅ-MM-DD)"
+    channel = request.args.get("channel", "")
+    if channel not in deadlines.CHANNELS:
+        problems["channel"] = "skal være digital_post, letter eller quickpost"
+    sent_on, received_on = parsed.get("sent_on"), parsed.get("received_on")
+    if sent_on and received_on and received_on < sent_on:
+        problems["received_on"] = "kan ikke ligge før afsendelsen"
+    if problems or sent_on is None:
+        raise ValidationFailed(problems)
+    return render(deadline_out(deadlines.opinion_request_deadline(sent_on, channel, received_on)))

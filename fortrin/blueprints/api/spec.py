@@ -1,0 +1,184 @@
+"""The API's route registry and its OpenAPI 3.1 description (``GET /api/v1/openapi.json``).
+
+Routes are declared with ``api_route``, which registers the Flask view and records its documentation
+(body and response models are the same pydantic models the code validates and renders with). A test
+fails when a Flask route under ``/api/v1`` is missing here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Blueprint
+from pydantic import BaseModel
+
+from fortrin.presenters import ErrorOut
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    schema: dict[str, Any]
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | dict[str, Any] | None
+    response: type[BaseModel] | None
+    many: bool
+    status: int
+    public: bool
+    errors: tuple[int, ...]
+    query: tuple[QueryParam, ...] = field(default_factory=tuple)
+    content_type: str = "application/json"
+
+
+ROUTES: list[RouteDoc] = []
+
+
+def api_route(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    summary: str,
+    tag: str,
+    body: type[BaseModel] | dict[str, Any] | None = None,
+    response: type[BaseModel] | None = None,
+    many: bool = False,
+    status: int = 200,
+    public: bool = False,
+    errors: tuple[int, ...] = (),
+    query: tuple[QueryParam, ...] = (),
+    content_type: str = "application/json",
+) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        bp.add_url_rule(rule, view_func=view, methods=[method])
+        ROUTES.append(
+            RouteDoc(
+                rule,
+                method,
+                summary,
+                tag,
+                body,
+                response,
+                many,
+                status,
+                public,
+                errors,
+                query,
+                content_type,
+            )
+        )
+        view.public = public  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+_ERROR_TEXT = {
+    400: "Body is not a JSON object",
+    401: "No token, or a bad or expired one",
+    403: "The caller's role may never do this",
+    404: "No such thing, or the caller may not see it",
+    409: "The case's state or the law forbids it now",
+    422: "A field is missing, of the wrong type or out of range (see `fields`)",
+}
+
+
+def _schema_of(model: type[BaseModel], components: dict[str, Any], mode: str) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
+    for name, definition in schema.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    components.setdefault(model.__name__, schema)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _openapi_path(rule: str, prefix: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", prefix + rule)
+
+
+def build_openapi(prefix: str = "/api/v1") -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    error_ref = _schema_of(ErrorOut, components, "serialization")
+    for route in ROUTES:
+        path = _openapi_path(route.rule, prefix)
+        operation: dict[str, Any] = {
+            "summary": route.summary,
+            "tags": [route.tag],
+            "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}",
+        }
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{([a-z_]+)}", path)
+        ]
+        parameters += [
+            {
+                "name": q.name,
+                "in": "query",
+                "required": q.required,
+                "schema": q.schema,
+                "description": q.description,
+            }
+            for q in route.query
+        ]
+        if parameters:
+            operation["parameters"] = parameters
+        if route.body is not None:
+            body_schema = (
+                route.body
+                if isinstance(route.body, dict)
+                else _schema_of(route.body, components, "validation")
+            )
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": body_schema}},
+            }
+        if route.response is not None:
+            ref = _schema_of(route.response, components, "serialization")
+            schema = {"type": "array", "items": ref} if route.many else ref
+            content = {route.content_type: {"schema": schema}}
+        else:
+            content = {route.content_type: {"schema": {"type": "object"}}}
+        responses: dict[str, Any] = {str(route.status): {"description": "OK", "content": content}}
+        codes = set(route.errors) | ({400, 422} if route.body is not None else set())
+        if not route.public:
+            codes.add(401)
+            operation["security"] = [{"bearer": []}]
+        else:
+            operation["security"] = []
+        for code in sorted(codes):
+            responses[str(code)] = {
+                "description": _ERROR_TEXT[code],
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        operation["responses"] = responses
+        paths.setdefault(path, {})[route.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Fortrin",
+            "version": "1",
+            "description": (
+                "Fortrinsadgang for ansøgere med handicap: sager med håndhævede pligter, "
+                "bek. § 7-routing, Ankestyrelsens frist. Errors: "
+                '{"error": {"code", "message", "fields"?, "outstanding"?}}.'
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

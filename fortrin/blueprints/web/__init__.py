@@ -1,0 +1,107 @@
+"""Web pages: a session sign-in (Flask-Login, CSRF-protected forms) and a home page per role.
+
+The full pages for each user group (DKFDS, WCAG 2.1 AA) are built on this; they go through the same
+service functions as the API.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from fortrin import cases, db
+from fortrin.models import User
+from fortrin.presenters import application_out, vacancy_out
+from fortrin.security import authenticate
+
+bp = Blueprint("web", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "web.login"
+login_manager.login_message = "Log ind for at se siden."
+
+
+class SessionUser(UserMixin):
+    """The signed-in web user; only the id lives in the session cookie."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return self.user.id
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    user = db.session().get(User, user_id)
+    return SessionUser(user) if user is not None and user.active else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired("Skriv din e-mail."), Length(max=254)])
+    password = PasswordField(
+        "Adgangskode", validators=[DataRequired("Skriv din adgangskode."), Length(max=200)]
+    )
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host, never a scheme-relative ``//host``."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = authenticate(db.session(), form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()
+            login_user(SessionUser(user))
+            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
+        failed = True
+    status = 401 if failed else (400 if form.errors else 200)
+    return render_template("login.html", form=form, failed=failed), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/")
+@login_required
+def home() -> ResponseReturnValue:
+    user: User = current_user.user
+    session_db = db.session()
+    applications, _ = cases.list_applications(session_db, user, limit=50)
+    vacancies, _ = cases.list_vacancies(session_db, user, limit=50)
+    return render_template(
+        "home.html",
+        user=user,
+        applications=[application_out(session_db, user, a, False) for a in applications],
+        vacancies=[vacancy_out(session_db, user, v) for v in vacancies]
+        if user.role in ("employer", "admin")
+        else [],
+    )

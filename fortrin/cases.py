@@ -1,0 +1,490 @@
+"""The case service: vacancies and applications, always scoped to the caller.
+
+Views call these functions and commit through ``db.unit_of_work``. The rules themselves are in
+``workflows/preferential_access.py`` and ``workflows/routing.py``; this module loads the facts, asks
+the workflow, and writes what it decided (state, columns and an append-only timeline entry).
+
+Visibility (api-contract.md "Roles"): what the caller may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import and_, func, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from fortrin import clock
+from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fortrin.models import (
+    Application,
+    ApplicationEvent,
+    Municipality,
+    Organisation,
+    User,
+    Vacancy,
+)
+from fortrin.registry import known_scheme_codes
+from fortrin.validation import validate
+from fortrin.workflows import preferential_access as pa
+from fortrin.workflows.routing import NoNeighbourJobcentre, route_application
+
+# --- visibility --------------------------------------------------------------------------------
+
+
+def application_scope(user: User) -> ColumnElement[bool]:
+    """The SQL condition for the applications ``user`` may see. Every case query uses it."""
+    if user.role == "admin":
+        return col(Application.id).is_not(None)
+    if user.role == "applicant":
+        return col(Application.applicant_id) == user.id
+    if user.role == "caseworker":
+        # The handling jobcentre, which after bek. §7 routing is not the home jobcentre.
+        return col(Application.handling_jobcentre_code) == user.jobcentre_code
+    if user.role == "employer":
+        own_vacancies = select(Vacancy.id).where(Vacancy.organisation_id == user.organisation_id)
+        return and_(
+            col(Application.vacancy_id).in_(own_vacancies),
+            col(Application.state).not_in(list(pa.HIDDEN_FROM_EMPLOYER)),
+        )
+    return col(Application.id).is_(None)
+
+
+def vacancy_scope(user: User) -> ColumnElement[bool]:
+    """Employers see their organisation's vacancies; applicants and caseworkers see open postings and
+    those they have a case on; admin sees all."""
+    if user.role == "admin":
+        return col(Vacancy.id).is_not(None)
+    if user.role == "employer":
+        return col(Vacancy.organisation_id) == user.organisation_id
+    with_case = select(Application.vacancy_id).where(application_scope(user))
+    return or_(col(Vacancy.state) == "open", col(Vacancy.id).in_(with_case))
+
+
+def get_application(db: Session, user: User, application_id: str) -> Application:
+    application = db.exec(
+        select(Application).where(Application.id == application_id, application_scope(user))
+    ).first()
+    if application is None:
+        raise NotFound("Sagen findes ikke.")
+    return application
+
+
+def get_vacancy(db: Session, user: User, vacancy_id: str) -> Vacancy:
+    vacancy = db.exec(select(Vacancy).where(Vacancy.id == vacancy_id, vacancy_scope(user))).first()
+    if vacancy is None:
+        raise NotFound("Stillingen findes ikke.")
+    return vacancy
+
+
+def _state_condition(state: str, today: date) -> ColumnElement[bool]:
+    """A state filter on the state clients read (an expired opinion window reads as closed)."""
+    window_passed = and_(
+        col(Application.state) == pa.State.OPINION_WINDOW, col(Application.opinion_due) < today
+    )
+    if state == pa.State.CLOSED:
+        return or_(col(Application.state) == pa.State.CLOSED, window_passed)
+    if state == pa.State.OPINION_WINDOW:
+        return and_(
+            col(Application.state) == pa.State.OPINION_WINDOW,
+            col(Application.opinion_due) >= today,
+        )
+    return col(Application.state) == state
+
+
+def list_applications(
+    db: Session,
+    user: User,
+    state: str | None = None,
+    vacancy_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Application], int]:
+    conditions = [application_scope(user)]
+    if state is not None:
+        if state not in set(pa.State):
+            raise ValidationFailed({"state": "ukendt status"})
+        conditions.append(_state_condition(state, clock.today()))
+    if vacancy_id is not None:
+        conditions.append(col(Application.vacancy_id) == vacancy_id)
+    total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
+    rows = db.exec(
+        select(Application)
+        .where(*conditions)
+        .order_by(col(Application.created_at).desc(), col(Application.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), int(total)
+
+
+def list_vacancies(
+    db: Session, user: User, state: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[Vacancy], int]:
+    conditions = [vacancy_scope(user)]
+    if state is not None:
+        if state not in ("open", "filled", "withdrawn"):
+            raise ValidationFailed({"state": "skal være open, filled eller withdrawn"})
+        conditions.append(col(Vacancy.state) == state)
+    total = db.exec(select(func.count()).select_from(Vacancy).where(*conditions)).one()
+    rows = db.exec(
+        select(Vacancy)
+        .where(*conditions)
+        .order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), int(total)
+
+
+def timeline(db: Session, application_id: str) -> list[ApplicationEvent]:
+    return list(
+        db.exec(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(col(ApplicationEvent.seq))
+        ).all()
+    )
+
+
+# --- input models --------------------------------------------------------------------------------
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+
+class VacancyCreate(_Input):
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    kind: Literal["job", "stall", "kiosk", "taxi", "other_licence"]
+    formal_education_requirement: Annotated[str, Field(max_length=2000)] | None = None
+    application_deadline: date
+    workplace_municipality_code: Annotated[str, Field(pattern=r"^\d{3}$")]
+    workplace_jobcentre_code: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
+
+
+class VacancyFill(_Input):
+    filled_by: Literal["preferential_applicant", "internal", "external"]
+    application_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+class VacancyWithdraw(_Input):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class ApplicationCreate(_Input):
+    vacancy_id: Annotated[str, Field(min_length=1, max_length=64)]
+    route: Literal["via_jobcentre", "direct"]
+    applicant_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+# --- vacancies -----------------------------------------------------------------------------------
+
+
+def _require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden("Din rolle kan ikke udføre denne handling.")
+
+
+def create_vacancy(db: Session, user: User, body: dict[str, Any]) -> Vacancy:
+    _require_role(user, "employer")
+    spec = validate(VacancyCreate, body)
+    organisation = db.get(Organisation, user.organisation_id)
+    if organisation is None:
+        raise Conflict("Din bruger er ikke knyttet til en organisation.", "no_organisation")
+    problems: dict[str, str] = {}
+    if spec.application_deadline < clock.today():
+        problems["application_deadline"] = "må ikke ligge i fortiden"
+    if db.get(Municipality, spec.workplace_municipality_code) is None:
+        problems["workplace_municipality_code"] = "kommunen findes ikke"
+    if spec.workplace_jobcentre_code is not None:
+        home = (
+            db.get(Municipality, organisation.municipality_code)
+            if organisation.municipality_code
+            else None
+        )
+        if home is None or home.jobcentre_code != spec.workplace_jobcentre_code:
+            problems["workplace_jobcentre_code"] = (
+                "skal være jobcenteret i arbejdsgiverens egen kommune"
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    now = clock.now()
+    vacancy = Vacancy(
+        organisation_id=organisation.id,
+        title=spec.title,
+        kind=spec.kind,
+        formal_education_requirement=spec.formal_education_requirement or None,
+        application_deadline=spec.application_deadline,
+        workplace_municipality_code=spec.workplace_municipality_code,
+        workplace_jobcentre_code=spec.workplace_jobcentre_code,
+        created_at=now,
+        created_by=user.id,
+    )
+    db.add(vacancy)
+    db.flush()
+    return vacancy
+
+
+@dataclass(frozen=True)
+class Blocker:
+    application_id: str
+    duty: str
+    owner: str
+    label_da: str
+
+
+def blockers(db: Session, vacancy: Vacancy, user: User | None = None) -> list[Blocker]:
+    """The open duties of the vacancy's applications that forbid filling it (bek. §6 stk. 2-3).
+
+    With ``user``, only the applications that user may see are listed (the vacancy is blocked all the
+    same); without, all of them (the rule itself).
+    """
+    conditions = [
+        col(Application.vacancy_id) == vacancy.id,
+        col(Application.state).in_(list(pa.BLOCKING)),
+    ]
+    if user is not None:
+        conditions.append(application_scope(user))
+    rows = db.exec(
+        select(Application).where(*conditions).order_by(col(Application.created_at))
+    ).all()
+    return [
+        Blocker(application.id, duty.duty, duty.owner, duty.label_da)
+        for application in rows
+        for duty in pa.outstanding_duties(application.state)
+    ]
+
+
+def fill_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any]) -> Vacancy:
+    vacancy = get_vacancy(db, user, vacancy_id)
+    _require_role(user, "employer")
+    if vacancy.state != "open":
+        raise Conflict(f"Stillingen er ikke åben (status '{vacancy.state}').", "invalid_transition")
+    outstanding = blockers(db, vacancy)
+    if outstanding:
+        raise Conflict(
+            "Stillingen må ikke besættes, før pligterne over for ansøgere med fortrinsadgang er "
+            "opfyldt (bek. § 6 stk. 2-3).",
+            "duties_outstanding",
+            [
+                {"application_id": b.application_id, "duty": b.duty, "owner": b.owner}
+                for b in outstanding
+            ],
+        )
+    spec = validate(VacancyFill, body)
+    if spec.filled_by == "preferential_applicant":
+        hired = (
+            db.get(Application, spec.application_id) if spec.application_id is not None else None
+        )
+        if hired is None or hired.vacancy_id != vacancy.id:
+            raise ValidationFailed({"application_id": "skal være en ansøgning til stillingen"})
+        if hired.state != pa.State.HIRED:
+            raise ValidationFailed({"application_id": "ansøgeren er ikke registreret som ansat"})
+    now = clock.now()
+    vacancy.state = "filled"
+    vacancy.filled_by = spec.filled_by
+    vacancy.filled_application_id = spec.application_id if spec.application_id else None
+    vacancy.filled_at = now
+    db.add(vacancy)
+    _close_pending(db, vacancy, user, "vacancy_filled", {"filled_by": spec.filled_by})
+    db.flush()
+    return vacancy
+
+
+def withdraw_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any]) -> Vacancy:
+    """The employer drops the vacancy unfilled: the duties, which condition filling it, lapse."""
+    vacancy = get_vacancy(db, user, vacancy_id)
+    _require_role(user, "employer")
+    if vacancy.state != "open":
+        raise Conflict(f"Stillingen er ikke åben (status '{vacancy.state}').", "invalid_transition")
+    spec = validate(VacancyWithdraw, body)
+    vacancy.state = "withdrawn"
+    db.add(vacancy)
+    _close_pending(db, vacancy, user, "vacancy_withdrawn", {"reason": spec.reason})
+    db.flush()
+    return vacancy
+
+
+# Cases still before the employer's decision end when the vacancy is gone; a refusal already given
+# keeps its course, since the applicant's right to Ankestyrelsen's opinion does not depend on it.
+_ENDED_WITH_VACANCY = pa.BLOCKING | {pa.State.AWAITING_ASSESSMENT}
+
+
+def _close_pending(
+    db: Session, vacancy: Vacancy, user: User, event_type: str, data: dict[str, Any]
+) -> None:
+    rows = db.exec(
+        select(Application).where(
+            col(Application.vacancy_id) == vacancy.id,
+            col(Application.state).in_(list(_ENDED_WITH_VACANCY)),
+        )
+    ).all()
+    for application in rows:
+        _append(db, application, user, event_type, pa.State.CLOSED, data)
+
+
+# --- applications ----------------------------------------------------------------------------------
+
+
+def _applicant_for(db: Session, user: User, applicant_id: str | None) -> User:
+    if user.role == "applicant":
+        return user
+    if applicant_id is None:
+        raise ValidationFailed({"applicant_id": "skal udfyldes"})
+    applicant = db.get(User, applicant_id)
+    # A caseworker applies for applicants whose home municipality its jobcentre serves.
+    home = (
+        db.get(Municipality, applicant.home_municipality_code)
+        if applicant is not None and applicant.home_municipality_code
+        else None
+    )
+    if (
+        applicant is None
+        or applicant.role != "applicant"
+        or home is None
+        or home.jobcentre_code != user.jobcentre_code
+    ):
+        raise ValidationFailed({"applicant_id": "ansøgeren findes ikke"})
+    return applicant
+
+
+def create_application(db: Session, user: User, body: dict[str, Any]) -> Application:
+    _require_role(user, "applicant", "caseworker")
+    spec = validate(ApplicationCreate, body)
+    applicant = _applicant_for(db, user, spec.applicant_id)
+    vacancy = db.exec(
+        select(Vacancy).where(Vacancy.id == spec.vacancy_id, vacancy_scope(user))
+    ).first()
+    if vacancy is None:
+        raise ValidationFailed({"vacancy_id": "stillingen findes ikke"})
+    if vacancy.state != "open":
+        raise Conflict("Stillingen er ikke længere åben.", "vacancy_not_open")
+    home = (
+        db.get(Municipality, applicant.home_municipality_code)
+        if applicant.home_municipality_code
+        else None
+    )
+    if home is None:
+        raise Conflict("Ansøgeren har ingen bopælskommune registreret.", "no_home_municipality")
+    today = clock.today()
+    earlier = db.exec(
+        select(Application).where(
+            Application.vacancy_id == vacancy.id, Application.applicant_id == applicant.id
+        )
+    ).all()
+    if any(pa.effective_state(a.state, a.opinion_due, today) not in pa.TERMINAL for a in earlier):
+        raise Conflict(
+            "Ansøgeren har allerede en åben sag om denne stilling.", "duplicate_application"
+        )
+    try:
+        route = route_application(
+            home.jobcentre_code, home.neighbour_jobcentre_code, vacancy.workplace_jobcentre_code
+        )
+    except NoNeighbourJobcentre as error:
+        raise Conflict(
+            "Stillingen er i ansøgerens eget jobcenter, og routingtabellen angiver intet "
+            "nabojobcenter (bek. § 7). Kontakt en administrator.",
+            "no_neighbour_jobcentre",
+        ) from error
+    now = clock.now()
+    state = pa.initial_state(spec.route)
+    application = Application(
+        vacancy_id=vacancy.id,
+        applicant_id=applicant.id,
+        route=spec.route,
+        state=state,
+        handling_jobcentre_code=route.handling_jobcentre_code,
+        home_jobcentre_code=route.home_jobcentre_code,
+        routed_to_neighbour=route.routed_to_neighbour,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(application)
+    db.flush()
+    db.add(
+        ApplicationEvent(
+            application_id=application.id,
+            seq=1,
+            at=now,
+            type="submitted",
+            actor_id=user.id,
+            actor_role=user.role,
+            from_state=None,
+            to_state=state,
+            data={
+                "route": spec.route,
+                "handling_jobcentre_code": route.handling_jobcentre_code,
+                "routed_to_neighbour": route.routed_to_neighbour,
+            },
+        )
+    )
+    db.flush()
+    return application
+
+
+def facts_of(db: Session, application: Application) -> pa.CaseFacts:
+    vacancy = db.get(Vacancy, application.vacancy_id)
+    assert vacancy is not None
+    return pa.CaseFacts(
+        state=application.state,
+        route=application.route,
+        vacancy_kind=vacancy.kind,
+        formal_education_requirement=vacancy.formal_education_requirement,
+        refusal_sent_on=application.refusal_sent_on,
+        opinion_due=application.opinion_due,
+        opinion_requested_on=application.opinion_requested_on,
+    )
+
+
+def record_event(db: Session, user: User, application_id: str, body: dict[str, Any]) -> Application:
+    """Apply one event of the contract's table to a case the caller can see."""
+    application = get_application(db, user, application_id)
+    moment = pa.Moment(
+        now=clock.now(),
+        today=clock.today(),
+        scheme_codes=frozenset(known_scheme_codes(db)),
+    )
+    outcome = pa.decide(facts_of(db, application), user.role, body, moment)
+    for column, value in outcome.updates.items():
+        setattr(application, column, value)
+    _append(db, application, user, outcome.event_type, outcome.to_state, outcome.record)
+    db.flush()
+    return application
+
+
+def _append(
+    db: Session,
+    application: Application,
+    user: User | None,
+    event_type: str,
+    to_state: str,
+    data: dict[str, Any],
+) -> None:
+    """Move the case and append the timeline entry: who, when, what, from which state to which."""
+    now = clock.now()
+    last = db.exec(
+        select(func.max(ApplicationEvent.seq)).where(
+            ApplicationEvent.application_id == application.id
+        )
+    ).one()
+    db.add(
+        ApplicationEvent(
+            application_id=application.id,
+            seq=int(last or 0) + 1,
+            at=now,
+            type=event_type,
+            actor_id=user.id if user else None,
+            actor_role=user.role if user else "system",
+            from_state=application.state,
+            to_state=to_state,
+            data=data,
+        )
+    )
+    application.state = to_state
+    application.updated_at = now
+    db.add(application)

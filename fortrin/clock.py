@@ -1,0 +1,47 @@
+"""The only place in the service that reads the time.
+
+``FORTRIN_NOW`` (an ISO date-time, a local Copenhagen time when it has no offset) freezes "now" for
+demonstrations and acceptance tests. Everything else takes ``now`` or ``today`` as a parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO date-time as an aware UTC datetime; a naive one is read as Copenhagen time."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=COPENHAGEN)
+    return parsed.astimezone(UTC)
+
+
+def frozen_now() -> datetime | None:
+    """The frozen instant of the current app, if it has one."""
+    if not has_app_context():
+        return None
+    value = current_app.config.get("FORTRIN_NOW")
+    if not value:
+        return None
+    return parse_instant(str(value))
+
+
+def now() -> datetime:
+    """The current instant, aware, in UTC."""
+    return frozen_now() or datetime.now(UTC)
+
+
+def local(instant: datetime) -> datetime:
+    """An instant in Europe/Copenhagen."""
+    return instant.astimezone(COPENHAGEN)
+
+
+def today() -> date:
+    """Today's date in Europe/Copenhagen: the date every legal deadline is reasoned about in."""
+    return local(now()).date()

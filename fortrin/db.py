@@ -1,0 +1,89 @@
+"""Database engine, the request's session and the unit of work.
+
+One SQLAlchemy engine per app. A request gets one session (``session()``); service functions flush, and
+``unit_of_work()`` owns commit and rollback, so a refused request leaves nothing half written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; SQLite, which keeps no offset, gets it back aware too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are never stored; pass an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["fortrin_engine"] = make_engine(app.config["FORTRIN_DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    result: Engine = current_app.extensions["fortrin_engine"]
+    return result
+
+
+def session() -> Session:
+    """The session of the current app context (one per request)."""
+    if "db_session" not in g:
+        g.db_session = Session(engine(), expire_on_commit=False)
+    result: Session = g.db_session
+    return result
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Commit what the block did, or roll all of it back if it raised."""
+    db_session = session()
+    try:
+        yield db_session
+        db_session.commit()
+    except BaseException:
+        db_session.rollback()
+        raise

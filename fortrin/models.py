@@ -1,0 +1,209 @@
+"""The tables. Plain data: the rules live in ``fortrin/workflows/``.
+
+Ids of things users create are random strings (clients never build or guess them); reference data
+keys are the official codes. Every datetime is aware and stored as UTC.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, Integer, Numeric, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from fortrin.db import UTCDateTime
+
+
+def new_id() -> str:
+    """An opaque, unguessable id (128 bits)."""
+    return secrets.token_hex(16)
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+class Jobcentre(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=3)
+    name: str = Field(max_length=200)
+
+
+class Municipality(SQLModel, table=True):
+    """A municipality, the jobcentre that serves it and its designated neighbour (bek. §7)."""
+
+    code: str = Field(primary_key=True, max_length=3)
+    name: str = Field(max_length=200)
+    region_code: str = Field(max_length=4)
+    region_name: str = Field(max_length=200)
+    jobcentre_code: str = Field(foreign_key="jobcentre.code", index=True, max_length=3)
+    neighbour_jobcentre_code: str | None = Field(
+        default=None, foreign_key="jobcentre.code", max_length=3
+    )
+    neighbour_basis: str = Field(default="", sa_type=Text)
+
+
+class ReferenceChange(SQLModel, table=True):
+    """One change an administrator made to the reference data: who, when, old, new."""
+
+    __tablename__ = "reference_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    actor_id: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+    entity: str = Field(max_length=40)
+    entity_key: str = Field(max_length=40)
+    field: str = Field(max_length=60)
+    old_value: str | None = Field(default=None, max_length=200)
+    new_value: str | None = Field(default=None, max_length=200)
+    reason: str = Field(default="", sa_type=Text)
+
+
+class Scheme(SQLModel, table=True):
+    """A compensation scheme of the registry (domain.md section 9)."""
+
+    code: str = Field(primary_key=True, max_length=60)
+    name: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    legal_basis: str = Field(max_length=300)
+    target_group: str = Field(sa_type=Text)
+    conditions: str = Field(sa_type=Text)
+    state_refund_share: Decimal | None = Field(default=None, sa_type=Numeric(5, 4))
+
+
+# --- people and organisations -------------------------------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    """A public employer or licensing authority (bek. §4)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=40)
+    municipality_code: str | None = Field(
+        default=None, foreign_key="municipality.code", max_length=3
+    )
+    cvr: str | None = Field(default=None, max_length=8)
+    public_funding_share: Decimal | None = Field(default=None, sa_type=Numeric(5, 4))
+    created_at: datetime = _utc()
+
+
+class User(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    email: str = Field(sa_column=Column(String(254), unique=True, nullable=False))
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(max_length=20, index=True)
+    jobcentre_code: str | None = Field(default=None, foreign_key="jobcentre.code", max_length=3)
+    organisation_id: str | None = Field(
+        default=None, foreign_key="organisation.id", max_length=32, index=True
+    )
+    home_municipality_code: str | None = Field(
+        default=None, foreign_key="municipality.code", max_length=3, index=True
+    )
+    cpr: str | None = Field(default=None, max_length=11)
+    active: bool = True
+    created_at: datetime = _utc()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+    revoked_at: datetime | None = _utc(nullable=True)
+
+
+class ApplicantProfile(SQLModel, table=True):
+    """The jobcentre's registration of an applicant (bek. §5): health data, jobcentre only."""
+
+    __tablename__ = "applicant_profile"
+
+    user_id: str = Field(primary_key=True, foreign_key="user.id", max_length=32)
+    education: str = Field(default="", sa_type=Text)
+    qualifications: str = Field(default="", sa_type=Text)
+    disability_nature: str = Field(default="", sa_type=Text)
+    disability_extent: str = Field(default="", sa_type=Text)
+    updated_at: datetime = _utc()
+    updated_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+# --- the case -------------------------------------------------------------------------------------
+
+
+class Vacancy(SQLModel, table=True):
+    """A vacancy or a licence (stall, kiosk, taxi) a public employer or authority will fill."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    organisation_id: str = Field(foreign_key="organisation.id", max_length=32, index=True)
+    title: str = Field(max_length=300)
+    kind: str = Field(max_length=20)
+    formal_education_requirement: str | None = Field(default=None, sa_type=Text)
+    application_deadline: date
+    workplace_municipality_code: str = Field(foreign_key="municipality.code", max_length=3)
+    workplace_jobcentre_code: str | None = Field(
+        default=None, foreign_key="jobcentre.code", max_length=3
+    )
+    state: str = Field(default="open", max_length=20, index=True)
+    filled_by: str | None = Field(default=None, max_length=30)
+    filled_application_id: str | None = Field(default=None, max_length=32)
+    filled_at: datetime | None = _utc(nullable=True)
+    created_at: datetime = _utc()
+    created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+_application_version = Column("version", Integer, nullable=False, default=1)
+
+
+class Application(SQLModel, table=True):
+    """One application using preferential access: the case."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    vacancy_id: str = Field(foreign_key="vacancy.id", max_length=32, index=True)
+    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    route: str = Field(max_length=20)
+    state: str = Field(max_length=40, index=True)
+    handling_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
+    home_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3)
+    routed_to_neighbour: bool = False
+    created_at: datetime = _utc(index=True)
+    updated_at: datetime = _utc()
+    interview_starts_at: datetime | None = _utc(nullable=True)
+    interview_location: str | None = Field(default=None, max_length=300)
+    refusal_sent_on: date | None = None
+    refusal_channel: str | None = Field(default=None, max_length=20)
+    refusal_received_on: date | None = None
+    opinion_due: date | None = Field(default=None, index=True)
+    opinion_requested_on: date | None = None
+    # Optimistic lock: two people acting on one case at once cannot both win.
+    version: int = Field(default=1, sa_column=_application_version)
+
+    __mapper_args__ = {"version_id_col": _application_version}
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """One entry of a case's timeline: the legal record. Append-only."""
+
+    __tablename__ = "application_event"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
+    seq: int
+    at: datetime = _utc()
+    type: str = Field(max_length=40)
+    actor_id: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+    actor_role: str = Field(max_length=20)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -1,0 +1,440 @@
+"""What a caller receives: output models (which the OpenAPI description is built from) and the
+functions that fill them. Data minimisation happens here, once: an employer never receives the
+applicant's disability details, CPR number or the jobcentre's notes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from fortrin import clock, deadlines
+from fortrin.cases import blockers, timeline
+from fortrin.models import (
+    ApiToken,
+    ApplicantProfile,
+    Application,
+    Jobcentre,
+    Municipality,
+    Organisation,
+    ReferenceChange,
+    Scheme,
+    User,
+    Vacancy,
+)
+from fortrin.workflows import preferential_access as pa
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+    outstanding: list[dict[str, str]] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class TokenOut(BaseModel):
+    token: str
+    role: str
+    expires_at: datetime
+
+
+class MeOut(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: str
+    jobcentre_code: str | None
+    organisation_id: str | None
+    home_municipality_code: str | None
+
+
+class MunicipalityOut(BaseModel):
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    jobcentre_code: str
+    neighbour_jobcentre_code: str | None
+    neighbour_basis: str
+
+
+class JobcentreOut(BaseModel):
+    code: str
+    name: str
+    municipality_codes: list[str]
+
+
+class SchemeOut(BaseModel):
+    code: str
+    name: str
+    name_en: str
+    legal_basis: str
+    target_group: str
+    conditions: str
+    state_refund_share: float | None
+
+
+class ReferenceChangeOut(BaseModel):
+    id: int
+    at: datetime
+    actor_id: str | None
+    entity: str
+    entity_key: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    municipality_code: str | None
+    cvr: str | None
+    public_funding_share: float | None
+
+
+class DeadlineOut(BaseModel):
+    sent_on: date
+    channel: str
+    received_on: date
+    due: date
+    basis: str
+    basis_da: str
+    receipt_basis: str
+    receipt_basis_da: str
+
+
+class ProfileOut(BaseModel):
+    applicant_id: str
+    name: str
+    email: str
+    cpr: str | None
+    home_municipality_code: str | None
+    education: str
+    qualifications: str
+    disability_nature: str
+    disability_extent: str
+    updated_at: datetime | None
+
+
+class DutyOut(BaseModel):
+    duty: str
+    owner: str
+    label: str
+
+
+class BlockerOut(BaseModel):
+    application_id: str
+    duty: str
+    owner: str
+    label: str
+
+
+class VacancyOut(BaseModel):
+    id: str
+    organisation_id: str
+    organisation_name: str
+    title: str
+    kind: str
+    formal_education_requirement: str | None
+    application_deadline: date
+    workplace_municipality_code: str
+    workplace_jobcentre_code: str | None
+    state: str
+    filled_by: str | None
+    filled_application_id: str | None
+    filled_at: datetime | None
+    created_at: datetime
+    may_be_filled: bool
+    outstanding_duties: list[BlockerOut]
+
+
+class CaseDeadlineOut(BaseModel):
+    kind: str
+    due: date
+    basis: str
+    received_on: date | None = None
+    passed: bool
+
+
+class TimelineEntryOut(BaseModel):
+    seq: int
+    at: datetime
+    type: str
+    actor_role: str
+    from_state: str | None
+    to_state: str
+    data: dict[str, Any]
+    derived: bool = False
+
+
+class PersonOut(BaseModel):
+    id: str
+    name: str
+    email: str
+
+
+class VacancyRefOut(BaseModel):
+    id: str
+    title: str
+    kind: str
+    organisation_id: str
+    organisation_name: str
+
+
+class InterviewOut(BaseModel):
+    starts_at: datetime
+    location: str | None
+
+
+class ApplicationOut(BaseModel):
+    id: str
+    vacancy_id: str
+    applicant_id: str
+    route: str
+    state: str
+    state_label: str
+    terminal: bool
+    handling_jobcentre_code: str
+    routed_to_neighbour: bool
+    outstanding_duties: list[DutyOut]
+    deadlines: list[CaseDeadlineOut]
+    allowed_events: list[str]
+    applicant: PersonOut
+    vacancy: VacancyRefOut
+    interview: InterviewOut | None
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[TimelineEntryOut] | None = None
+
+
+def token_out(token: str, user: User, record: ApiToken) -> TokenOut:
+    return TokenOut(token=token, role=user.role, expires_at=record.expires_at)
+
+
+def me_out(user: User) -> MeOut:
+    return MeOut.model_validate(user, from_attributes=True)
+
+
+def municipality_out(municipality: Municipality) -> MunicipalityOut:
+    return MunicipalityOut.model_validate(municipality, from_attributes=True)
+
+
+def jobcentre_out(jobcentre: Jobcentre, codes: list[str]) -> JobcentreOut:
+    return JobcentreOut(code=jobcentre.code, name=jobcentre.name, municipality_codes=codes)
+
+
+def scheme_out(scheme: Scheme) -> SchemeOut:
+    share = scheme.state_refund_share
+    return SchemeOut(
+        code=scheme.code,
+        name=scheme.name,
+        name_en=scheme.name_en,
+        legal_basis=scheme.legal_basis,
+        target_group=scheme.target_group,
+        conditions=scheme.conditions,
+        state_refund_share=None if share is None else float(share),
+    )
+
+
+def change_out(change: ReferenceChange) -> ReferenceChangeOut:
+    return ReferenceChangeOut.model_validate(change, from_attributes=True)
+
+
+def organisation_out(organisation: Organisation) -> OrganisationOut:
+    share = organisation.public_funding_share
+    return OrganisationOut(
+        id=organisation.id,
+        name=organisation.name,
+        kind=organisation.kind,
+        municipality_code=organisation.municipality_code,
+        cvr=organisation.cvr,
+        public_funding_share=None if share is None else float(share),
+    )
+
+
+def deadline_out(deadline: deadlines.OpinionDeadline) -> DeadlineOut:
+    return DeadlineOut(
+        sent_on=deadline.sent_on,
+        channel=deadline.channel,
+        received_on=deadline.received_on,
+        due=deadline.due,
+        basis=deadline.basis,
+        basis_da=deadline.basis_da,
+        receipt_basis=deadline.receipt_basis,
+        receipt_basis_da=deadline.receipt_basis_da,
+    )
+
+
+def profile_out(applicant: User, profile: ApplicantProfile | None) -> ProfileOut:
+    return ProfileOut(
+        applicant_id=applicant.id,
+        name=applicant.name,
+        email=applicant.email,
+        cpr=applicant.cpr,
+        home_municipality_code=applicant.home_municipality_code,
+        education=profile.education if profile else "",
+        qualifications=profile.qualifications if profile else "",
+        disability_nature=profile.disability_nature if profile else "",
+        disability_extent=profile.disability_extent if profile else "",
+        updated_at=profile.updated_at if profile else None,
+    )
+
+
+def vacancy_out(db: Session, user: User, vacancy: Vacancy) -> VacancyOut:
+    organisation = db.get(Organisation, vacancy.organisation_id)
+    visible_blockers = blockers(db, vacancy, user)
+    all_blockers = visible_blockers if user.role in ("admin", "employer") else blockers(db, vacancy)
+    return VacancyOut(
+        id=vacancy.id,
+        organisation_id=vacancy.organisation_id,
+        organisation_name=organisation.name if organisation else "",
+        title=vacancy.title,
+        kind=vacancy.kind,
+        formal_education_requirement=vacancy.formal_education_requirement,
+        application_deadline=vacancy.application_deadline,
+        workplace_municipality_code=vacancy.workplace_municipality_code,
+        workplace_jobcentre_code=vacancy.workplace_jobcentre_code,
+        state=vacancy.state,
+        filled_by=vacancy.filled_by,
+        filled_application_id=vacancy.filled_application_id,
+        filled_at=vacancy.filled_at,
+        created_at=vacancy.created_at,
+        may_be_filled=vacancy.state == "open" and not all_blockers,
+        outstanding_duties=[
+            BlockerOut(
+                application_id=b.application_id, duty=b.duty, owner=b.owner, label=b.label_da
+            )
+            for b in visible_blockers
+        ],
+    )
+
+
+# Timeline fields an employer does not receive: the jobcentre's assessment and its minutes.
+_HIDDEN_FROM_EMPLOYER: dict[str, frozenset[str]] = {
+    "assessment": frozenset({"reasoning"}),
+    "negotiation_held": frozenset({"minutes"}),
+}
+
+
+def _entry_data(role: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    if role != "employer":
+        return data
+    hidden = _HIDDEN_FROM_EMPLOYER.get(event_type, frozenset())
+    return {key: value for key, value in data.items() if key not in hidden}
+
+
+def allowed_events(role: str, state: str) -> list[str]:
+    return [
+        t.event for t in pa.TRANSITIONS.values() if role in t.senders and state in t.accepted_in
+    ]
+
+
+def application_out(
+    db: Session, user: User, application: Application, with_timeline: bool = True
+) -> ApplicationOut:
+    today = clock.today()
+    state = pa.effective_state(application.state, application.opinion_due, today)
+    vacancy = db.get(Vacancy, application.vacancy_id)
+    applicant = db.get(User, application.applicant_id)
+    assert vacancy is not None and applicant is not None
+    organisation = db.get(Organisation, vacancy.organisation_id)
+    case_deadlines: list[CaseDeadlineOut] = []
+    if application.opinion_due is not None and application.refusal_sent_on is not None:
+        computed = deadlines.opinion_request_deadline(
+            application.refusal_sent_on,
+            application.refusal_channel or "digital_post",
+            application.refusal_received_on,
+        )
+        case_deadlines.append(
+            CaseDeadlineOut(
+                kind="opinion_request",
+                due=application.opinion_due,
+                basis=computed.basis,
+                received_on=application.refusal_received_on,
+                passed=deadlines.has_passed(application.opinion_due, today),
+            )
+        )
+    entries: list[TimelineEntryOut] | None = None
+    if with_timeline:
+        entries = [
+            TimelineEntryOut(
+                seq=event.seq,
+                at=event.at,
+                type=event.type,
+                actor_role=event.actor_role,
+                from_state=event.from_state,
+                to_state=event.to_state,
+                data=_entry_data(user.role, event.type, event.data),
+            )
+            for event in timeline(db, application.id)
+        ]
+        if state != application.state and application.opinion_due is not None:
+            # The window closed by the passing of time; shown, not stored (no job needs to run).
+            end = datetime.combine(
+                application.opinion_due, datetime.max.time(), tzinfo=clock.COPENHAGEN
+            )
+            entries.append(
+                TimelineEntryOut(
+                    seq=len(entries) + 1,
+                    at=end,
+                    type="opinion_window_expired",
+                    actor_role="system",
+                    from_state=application.state,
+                    to_state=state,
+                    data={"opinion_due": application.opinion_due.isoformat()},
+                    derived=True,
+                )
+            )
+    return ApplicationOut(
+        id=application.id,
+        vacancy_id=application.vacancy_id,
+        applicant_id=application.applicant_id,
+        route=application.route,
+        state=state,
+        state_label=pa.STATE_LABELS_DA.get(state, state),
+        terminal=state in pa.TERMINAL,
+        handling_jobcentre_code=application.handling_jobcentre_code,
+        routed_to_neighbour=application.routed_to_neighbour,
+        outstanding_duties=[
+            DutyOut(duty=d.duty, owner=d.owner, label=d.label_da)
+            for d in pa.outstanding_duties(state)
+        ],
+        deadlines=case_deadlines,
+        allowed_events=allowed_events(user.role, state),
+        applicant=PersonOut(id=applicant.id, name=applicant.name, email=applicant.email),
+        vacancy=VacancyRefOut(
+            id=vacancy.id,
+            title=vacancy.title,
+            kind=vacancy.kind,
+            organisation_id=vacancy.organisation_id,
+            organisation_name=organisation.name if organisation else "",
+        ),
+        interview=(
+            InterviewOut(
+                starts_at=application.interview_starts_at,
+                location=application.interview_location,
+            )
+            if application.interview_starts_at is not None
+            else None
+        ),
+        created_at=application.created_at,
+        updated_at=application.updated_at,
+        timeline=entries,
+    )
+
+
+def organisations_for(db: Session, user: User) -> list[Organisation]:
+    query = select(Organisation).order_by(col(Organisation.name))
+    if user.role != "admin":
+        query = query.where(Organisation.id == user.organisation_id)
+    return list(db.exec(query).all())

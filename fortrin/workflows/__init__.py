@@ -1,0 +1,1 @@
+"""The rules: one module per process, pure where possible, typed in and out."""

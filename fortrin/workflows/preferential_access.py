@@ -1,0 +1,621 @@
+"""Fortrinsadgang: the states, the one transition table, its guards and the duties each state owes.
+
+Everything here is pure: it takes the facts of a case and a moment, and says what an event does. The
+API, the web pages and the scheduler all go through ``decide``. Sources: domain.md sections 2-7,
+bek. §§ 2-9 and vejledning (004) section 3; the contract's event table (api-contract.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from fortrin import deadlines
+from fortrin.errors import Conflict, Forbidden, ValidationFailed
+from fortrin.validation import validate
+
+
+class State(StrEnum):
+    AWAITING_ASSESSMENT = "awaiting_assessment"
+    AWAITING_ELIGIBILITY_CHECK = "awaiting_eligibility_check"
+    INTERVIEW_REQUIRED = "interview_required"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    INTERVIEWED = "interviewed"
+    STATEMENT_REQUIRED = "statement_required"
+    NEGOTIATION_REQUIRED = "negotiation_required"
+    REFUSAL_PENDING = "refusal_pending"
+    OPINION_WINDOW = "opinion_window"
+    OPINION_REQUESTED = "opinion_requested"
+    HIRED = "hired"
+    NOT_SUITABLE = "not_suitable"
+    NOT_ELIGIBLE = "not_eligible"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+
+TERMINAL = frozenset(
+    {State.HIRED, State.NOT_SUITABLE, State.NOT_ELIGIBLE, State.WITHDRAWN, State.CLOSED}
+)
+
+# bek. §6 stk. 2-3: the vacancy may not be filled before the interview, and, when the applicant is not
+# hired, before the written statement and the negotiation with the jobcentre.
+BLOCKING = frozenset(
+    {
+        State.AWAITING_ELIGIBILITY_CHECK,
+        State.INTERVIEW_REQUIRED,
+        State.INTERVIEW_SCHEDULED,
+        State.INTERVIEWED,
+        State.STATEMENT_REQUIRED,
+        State.NEGOTIATION_REQUIRED,
+    }
+)
+
+# Via the jobcentre, the employer has no duties until the jobcentre has assessed the applicant and
+# contacted it (bek. §6 stk. 1), and a jobcentre's negative assessment is never the employer's business.
+HIDDEN_FROM_EMPLOYER = frozenset({State.AWAITING_ASSESSMENT, State.NOT_SUITABLE})
+
+ROUTES = ("via_jobcentre", "direct")
+VACANCY_KINDS = ("job", "stall", "kiosk", "taxi", "other_licence")
+LICENCE_KINDS = frozenset({"stall", "kiosk", "taxi", "other_licence"})
+
+STATE_LABELS_DA: dict[str, str] = {
+    State.AWAITING_ASSESSMENT: "Afventer jobcenterets vurdering",
+    State.AWAITING_ELIGIBILITY_CHECK: "Afventer arbejdsgiverens kontrol af uddannelseskrav",
+    State.INTERVIEW_REQUIRED: "Ansøgeren skal indkaldes til samtale",
+    State.INTERVIEW_SCHEDULED: "Samtale aftalt",
+    State.INTERVIEWED: "Samtale holdt; afventer arbejdsgiverens beslutning",
+    State.STATEMENT_REQUIRED: "Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse",
+    State.NEGOTIATION_REQUIRED: "Arbejdsgiver og jobcenter skal forhandle",
+    State.REFUSAL_PENDING: "Arbejdsgiveren skal sende et begrundet afslag med klagevejledning",
+    State.OPINION_WINDOW: "Afslag givet; ansøgeren kan bede Ankestyrelsen om en udtalelse",
+    State.OPINION_REQUESTED: "Ankestyrelsen er bedt om en udtalelse",
+    State.HIRED: "Ansat",
+    State.NOT_SUITABLE: "Jobcenteret vurderede, at stillingen ikke passer",
+    State.NOT_ELIGIBLE: "Opfylder ikke de formelle krav",
+    State.WITHDRAWN: "Trukket tilbage",
+    State.CLOSED: "Afsluttet",
+}
+
+
+@dataclass(frozen=True)
+class Duty:
+    duty: str
+    owner: str  # employer, jobcentre
+    label_da: str
+
+
+DUTIES: dict[str, tuple[Duty, ...]] = {
+    State.AWAITING_ASSESSMENT: (
+        Duty(
+            "assessment",
+            "jobcentre",
+            "Jobcenteret skal vurdere, om ansøgeren kan bestride stillingen (bek. § 6 stk. 1)",
+        ),
+    ),
+    State.AWAITING_ELIGIBILITY_CHECK: (
+        Duty(
+            "eligibility_check",
+            "employer",
+            "Arbejdsgiveren skal tage stilling til de formelle krav (bek. § 6 stk. 2)",
+        ),
+    ),
+    State.INTERVIEW_REQUIRED: (
+        Duty(
+            "interview",
+            "employer",
+            "Arbejdsgiveren skal indkalde til personlig samtale (bek. § 6 stk. 2)",
+        ),
+    ),
+    State.INTERVIEW_SCHEDULED: (
+        Duty(
+            "interview",
+            "employer",
+            "Arbejdsgiveren skal holde den aftalte samtale (bek. § 6 stk. 2)",
+        ),
+    ),
+    State.INTERVIEWED: (
+        Duty("decision", "employer", "Arbejdsgiveren skal træffe beslutning efter samtalen"),
+    ),
+    State.STATEMENT_REQUIRED: (
+        Duty(
+            "statement",
+            "employer",
+            "Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse (bek. § 6 stk. 3 nr. 1)",
+        ),
+    ),
+    State.NEGOTIATION_REQUIRED: (
+        Duty(
+            "negotiation",
+            "jobcentre",
+            "Jobcenteret skal forhandle med arbejdsgiveren og skrive "
+            "referat (bek. § 6 stk. 3 nr. 2)",
+        ),
+    ),
+    State.REFUSAL_PENDING: (
+        Duty(
+            "refusal_notice",
+            "employer",
+            "Arbejdsgiveren skal give skriftligt, begrundet afslag "
+            "med klagevejledning (004 § 3.5.2)",
+        ),
+    ),
+    State.OPINION_REQUESTED: (
+        Duty(
+            "record_opinion",
+            "jobcentre",
+            "Jobcenteret registrerer Ankestyrelsens udtalelse, når den kommer",
+        ),
+    ),
+}
+
+
+def initial_state(route: str) -> State:
+    """bek. §6: via the jobcentre it assesses first; directly, the employer checks formal requirements."""
+    return (
+        State.AWAITING_ASSESSMENT if route == "via_jobcentre" else State.AWAITING_ELIGIBILITY_CHECK
+    )
+
+
+def effective_state(state: str, opinion_due: date | None, today: date) -> str:
+    """The state a client reads: once the opinion deadline has passed unused, the case is closed,
+    whether or not any job has run (kompensationslov §17 a stk. 3)."""
+    if state == State.OPINION_WINDOW and opinion_due and deadlines.has_passed(opinion_due, today):
+        return State.CLOSED
+    return state
+
+
+def negotiation_duty_applies(kind: str, route: str) -> bool:
+    """bek. §6 stk. 3 for jobs; for licences only after the jobcentre recommended the applicant
+    (004 §3.7): a licence self-applicant gets the interview but no statement and negotiation."""
+    return kind not in LICENCE_KINDS or route == "via_jobcentre"
+
+
+# --- event fields ------------------------------------------------------------------------------
+
+LEGAL_TEXT_MIN = 20
+
+
+def _real_text(value: str) -> str:
+    if sum(1 for char in value if not char.isspace()) < LEGAL_TEXT_MIN:
+        raise ValueError(f"skal indeholde mindst {LEGAL_TEXT_MIN} tegn ud over mellemrum")
+    return value
+
+
+LegalText = Annotated[str, Field(max_length=20000), AfterValidator(_real_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=2000)]
+LongText = Annotated[str, Field(max_length=20000)]
+
+
+class EventFields(BaseModel):
+    """The fields of an event. Strict: ``"true"`` is not a bool and ``1`` is not a date."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+
+class AssessmentFields(EventFields):
+    can_perform: bool
+    reasoning: LongText | None = None
+
+
+class EligibilityCheckFields(EventFields):
+    eligible: bool
+    reasoning: LongText | None = None
+
+
+class InterviewScheduledFields(EventFields):
+    starts_at: AwareDatetime
+    location: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class InterviewHeldFields(EventFields):
+    notes: LongText | None = None
+
+
+class InterviewDeclinedFields(EventFields):
+    reason: ShortText
+
+
+class DecisionFields(EventFields):
+    outcome: Literal["hired", "not_hired", "internal_candidate_hired"]
+    reasoning: LongText | None = None
+
+
+class StatementFields(EventFields):
+    text: LegalText
+
+
+class NegotiationFields(EventFields):
+    held_on: date
+    minutes: LegalText
+    competences_considered: bool
+    schemes_presented: Annotated[list[Annotated[str, Field(max_length=60)]], Field(min_length=1)]
+    outcome: Literal["hire", "no_hire"]
+    # The third point the minutes record (domain.md section 4): not deselected because of disability.
+    disability_not_decisive: bool | None = None
+
+
+class RefusalFields(EventFields):
+    reasoning: LegalText
+    sent_on: date
+    channel: Literal["digital_post", "letter", "quickpost"]
+    received_on: date | None = None
+
+
+class OpinionRequestedFields(EventFields):
+    requested_on: date
+
+
+class OpinionReceivedFields(EventFields):
+    received_on: date
+    duties_kept: bool
+    summary: Annotated[str, Field(min_length=1, max_length=20000)]
+
+
+class WithdrawnFields(EventFields):
+    reason: LongText | None = None
+
+
+# --- the transition table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about one case."""
+
+    state: str
+    route: str
+    vacancy_kind: str
+    formal_education_requirement: str | None
+    refusal_sent_on: date | None = None
+    opinion_due: date | None = None
+    opinion_requested_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    now: datetime
+    today: date
+    scheme_codes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an accepted event does: the new state, the columns it sets, what the timeline records."""
+
+    event_type: str
+    from_state: str
+    to_state: str
+    record: dict[str, Any]
+    updates: dict[str, Any] = field(default_factory=dict)
+
+
+Guard = Callable[[CaseFacts, Any, Moment], Outcome]
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    senders: frozenset[str]
+    accepted_in: frozenset[str]
+    fields: type[EventFields]
+    guard: Guard
+    source: str
+    doc: str
+
+
+def _missing_reasoning(reasoning: str | None) -> dict[str, str]:
+    try:
+        _real_text(reasoning or "")
+    except ValueError as error:
+        return {"reasoning": "skal udfyldes" if not reasoning else str(error)}
+    return {}
+
+
+def _outcome(
+    event: str, facts: CaseFacts, to: State, fields: EventFields, **updates: Any
+) -> Outcome:
+    return Outcome(event, facts.state, to, fields.model_dump(mode="json"), updates)
+
+
+def _assessment(facts: CaseFacts, f: AssessmentFields, _m: Moment) -> Outcome:
+    if not f.can_perform and (problem := _missing_reasoning(f.reasoning)):
+        raise ValidationFailed(problem)
+    to = State.INTERVIEW_REQUIRED if f.can_perform else State.NOT_SUITABLE
+    return _outcome("assessment", facts, to, f)
+
+
+def _eligibility_check(facts: CaseFacts, f: EligibilityCheckFields, _m: Moment) -> Outcome:
+    licence = facts.vacancy_kind in LICENCE_KINDS
+    if not f.eligible:
+        # bek. §6 stk. 2 (jobs): only unmet *formal education* requirements lift the interview duty.
+        if not licence and not (facts.formal_education_requirement or "").strip():
+            raise Conflict(
+                "Stillingen har intet formelt uddannelseskrav, så ansøgeren skal indkaldes til "
+                "samtale (bek. § 6 stk. 2; 004 § 3.6).",
+                "interview_duty_applies",
+            )
+        if problem := _missing_reasoning(f.reasoning):
+            raise ValidationFailed(problem)
+    record = f.model_dump(mode="json")
+    # For licences the ground is "obviously less qualified" (004 §3.7), for jobs formal education.
+    record["ground"] = "obviously_less_qualified" if licence else "formal_education"
+    to = State.INTERVIEW_REQUIRED if f.eligible else State.NOT_ELIGIBLE
+    return Outcome("eligibility_check", facts.state, to, record)
+
+
+def _interview_scheduled(facts: CaseFacts, f: InterviewScheduledFields, m: Moment) -> Outcome:
+    if f.starts_at <= m.now:
+        raise ValidationFailed({"starts_at": "skal ligge i fremtiden"})
+    record = f.model_dump(mode="json")
+    record["rescheduled"] = facts.state == State.INTERVIEW_SCHEDULED
+    return Outcome(
+        "interview_scheduled",
+        facts.state,
+        State.INTERVIEW_SCHEDULED,
+        record,
+        {"interview_starts_at": f.starts_at, "interview_location": f.location},
+    )
+
+
+def _interview_held(facts: CaseFacts, f: InterviewHeldFields, _m: Moment) -> Outcome:
+    return _outcome("interview_held", facts, State.INTERVIEWED, f)
+
+
+def _interview_declined(facts: CaseFacts, f: InterviewDeclinedFields, _m: Moment) -> Outcome:
+    return _outcome("interview_declined", facts, State.WITHDRAWN, f)
+
+
+def _decision(facts: CaseFacts, f: DecisionFields, _m: Moment) -> Outcome:
+    if f.outcome == "hired":
+        return _outcome("decision", facts, State.HIRED, f)
+    if f.outcome == "internal_candidate_hired" and facts.vacancy_kind in LICENCE_KINDS:
+        raise ValidationFailed(
+            {
+                "outcome": "intern ansøger gælder kun ved stillinger, ikke bevillinger (bek. § 2 stk. 3)"
+            }
+        )
+    if problem := _missing_reasoning(f.reasoning):
+        raise ValidationFailed(problem)
+    if f.outcome == "internal_candidate_hired":
+        # bek. §2 stk. 3: an internal hire lifts the statement and negotiation duty; still a refusal.
+        return _outcome("decision", facts, State.REFUSAL_PENDING, f)
+    if negotiation_duty_applies(facts.vacancy_kind, facts.route):
+        return _outcome("decision", facts, State.STATEMENT_REQUIRED, f)
+    return _outcome("decision", facts, State.REFUSAL_PENDING, f)
+
+
+def _statement(facts: CaseFacts, f: StatementFields, _m: Moment) -> Outcome:
+    return _outcome("statement_submitted", facts, State.NEGOTIATION_REQUIRED, f)
+
+
+def _negotiation(facts: CaseFacts, f: NegotiationFields, m: Moment) -> Outcome:
+    problems: dict[str, str] = {}
+    if f.held_on > m.today:
+        problems["held_on"] = "må ikke ligge i fremtiden"
+    unknown = [code for code in f.schemes_presented if code not in m.scheme_codes]
+    if unknown:
+        problems["schemes_presented"] = "ukendte ordninger: " + ", ".join(sorted(set(unknown)))
+    if problems:
+        raise ValidationFailed(problems)
+    to = State.HIRED if f.outcome == "hire" else State.REFUSAL_PENDING
+    return _outcome("negotiation_held", facts, to, f)
+
+
+def _refusal(facts: CaseFacts, f: RefusalFields, m: Moment) -> Outcome:
+    problems: dict[str, str] = {}
+    if f.sent_on > m.today:
+        problems["sent_on"] = "må ikke ligge i fremtiden"
+    if f.received_on is not None and f.received_on < f.sent_on:
+        problems["received_on"] = "kan ikke ligge før afsendelsen"
+    elif f.received_on is not None and f.received_on > m.today:
+        problems["received_on"] = "må ikke ligge i fremtiden"
+    if problems:
+        raise ValidationFailed(problems)
+    deadline = deadlines.opinion_request_deadline(f.sent_on, f.channel, f.received_on)
+    record = f.model_dump(mode="json")
+    record["opinion_due"] = deadline.due.isoformat()
+    record["opinion_basis"] = deadline.basis
+    return Outcome(
+        "refusal_notified",
+        facts.state,
+        State.OPINION_WINDOW,
+        record,
+        {
+            "refusal_sent_on": f.sent_on,
+            "refusal_channel": f.channel,
+            "refusal_received_on": deadline.received_on,
+            "opinion_due": deadline.due,
+        },
+    )
+
+
+def _opinion_requested(facts: CaseFacts, f: OpinionRequestedFields, m: Moment) -> Outcome:
+    if f.requested_on > m.today:
+        raise ValidationFailed({"requested_on": "må ikke ligge i fremtiden"})
+    if facts.refusal_sent_on is not None and f.requested_on < facts.refusal_sent_on:
+        raise ValidationFailed({"requested_on": "kan ikke ligge før afslaget blev sendt"})
+    if facts.opinion_due is not None and deadlines.has_passed(facts.opinion_due, f.requested_on):
+        # kompensationslov §17 a stk. 3: no later than 4 weeks after the refusal was received.
+        raise Conflict(
+            f"Fristen for at bede Ankestyrelsen om en udtalelse udløb "
+            f"{facts.opinion_due.isoformat()}.",
+            "opinion_window_closed",
+        )
+    return _outcome(
+        "opinion_requested", facts, State.OPINION_REQUESTED, f, opinion_requested_on=f.requested_on
+    )
+
+
+def _opinion_received(facts: CaseFacts, f: OpinionReceivedFields, m: Moment) -> Outcome:
+    if f.received_on > m.today:
+        raise ValidationFailed({"received_on": "må ikke ligge i fremtiden"})
+    if facts.opinion_requested_on is not None and f.received_on < facts.opinion_requested_on:
+        raise ValidationFailed({"received_on": "kan ikke ligge før anmodningen"})
+    return _outcome("opinion_received", facts, State.CLOSED, f)
+
+
+def _withdrawn(facts: CaseFacts, f: WithdrawnFields, _m: Moment) -> Outcome:
+    return _outcome("withdrawn", facts, State.WITHDRAWN, f)
+
+
+_NON_TERMINAL = frozenset(State) - TERMINAL
+
+TRANSITIONS: dict[str, Transition] = {
+    t.event: t
+    for t in (
+        Transition(
+            "assessment",
+            frozenset({"caseworker"}),
+            frozenset({State.AWAITING_ASSESSMENT}),
+            AssessmentFields,
+            _assessment,
+            "bek. § 6 stk. 1; 004 § 3.5.1",
+            "The handling jobcentre judges whether the applicant can perform the vacancy.",
+        ),
+        Transition(
+            "eligibility_check",
+            frozenset({"employer"}),
+            frozenset({State.AWAITING_ELIGIBILITY_CHECK}),
+            EligibilityCheckFields,
+            _eligibility_check,
+            "bek. § 6 stk. 2; 004 §§ 3.6, 3.7",
+            "Direct route: formal education (jobs) or obviously less qualified (licences).",
+        ),
+        Transition(
+            "interview_scheduled",
+            frozenset({"employer"}),
+            frozenset({State.INTERVIEW_REQUIRED, State.INTERVIEW_SCHEDULED}),
+            InterviewScheduledFields,
+            _interview_scheduled,
+            "bek. § 6 stk. 2",
+            "The employer invites the applicant to a personal interview (or reschedules it).",
+        ),
+        Transition(
+            "interview_held",
+            frozenset({"employer"}),
+            frozenset({State.INTERVIEW_SCHEDULED}),
+            InterviewHeldFields,
+            _interview_held,
+            "bek. § 6 stk. 2",
+            "The interview took place.",
+        ),
+        Transition(
+            "interview_declined",
+            frozenset({"applicant", "employer"}),
+            frozenset({State.INTERVIEW_REQUIRED, State.INTERVIEW_SCHEDULED}),
+            InterviewDeclinedFields,
+            _interview_declined,
+            "bek. § 6 stk. 2",
+            "The applicant declines the interview; the case ends as withdrawn.",
+        ),
+        Transition(
+            "decision",
+            frozenset({"employer"}),
+            frozenset({State.INTERVIEWED}),
+            DecisionFields,
+            _decision,
+            "bek. § 2 stk. 1 og 3, § 6 stk. 3; 004 §§ 3.5.2, 3.7",
+            "Hired; not hired (statement and negotiation, except licence self-applicants); or an "
+            "internal candidate hired (no negotiation duty).",
+        ),
+        Transition(
+            "statement_submitted",
+            frozenset({"employer"}),
+            frozenset({State.STATEMENT_REQUIRED}),
+            StatementFields,
+            _statement,
+            "bek. § 6 stk. 3 nr. 1",
+            "The employer's written statement to the jobcentre of why the applicant is not wanted.",
+        ),
+        Transition(
+            "negotiation_held",
+            frozenset({"caseworker"}),
+            frozenset({State.NEGOTIATION_REQUIRED}),
+            NegotiationFields,
+            _negotiation,
+            "bek. § 6 stk. 3 nr. 2",
+            "The negotiation took place; the jobcentre's minutes record competences, schemes "
+            "presented and the outcome.",
+        ),
+        Transition(
+            "refusal_notified",
+            frozenset({"employer"}),
+            frozenset({State.REFUSAL_PENDING}),
+            RefusalFields,
+            _refusal,
+            "004 §§ 3.5.2, 9; forvaltningsloven kap. 6",
+            "The written, reasoned refusal with complaint guidance was sent; the 4-week window "
+            "opens.",
+        ),
+        Transition(
+            "opinion_requested",
+            frozenset({"applicant", "caseworker"}),
+            frozenset({State.OPINION_WINDOW}),
+            OpinionRequestedFields,
+            _opinion_requested,
+            "kompensationslov § 17 a stk. 3",
+            "The applicant asked Ankestyrelsen for an opinion (no later than the deadline).",
+        ),
+        Transition(
+            "opinion_received",
+            frozenset({"caseworker", "admin"}),
+            frozenset({State.OPINION_REQUESTED}),
+            OpinionReceivedFields,
+            _opinion_received,
+            "kompensationslov § 17 a stk. 3-4",
+            "Ankestyrelsen's opinion on whether the duties were kept.",
+        ),
+        Transition(
+            "withdrawn",
+            frozenset({"applicant"}),
+            _NON_TERMINAL,
+            WithdrawnFields,
+            _withdrawn,
+            "—",
+            "The applicant withdraws the application.",
+        ),
+    )
+}
+
+
+def parse_event_type(body: dict[str, Any]) -> Transition:
+    event_type = body.get("type")
+    if not isinstance(event_type, str) or not event_type:
+        raise ValidationFailed({"type": "skal udfyldes"})
+    transition = TRANSITIONS.get(event_type)
+    if transition is None:
+        raise ValidationFailed({"type": "ukendt hændelsestype: " + ", ".join(TRANSITIONS)})
+    return transition
+
+
+def decide(facts: CaseFacts, role: str, body: dict[str, Any], moment: Moment) -> Outcome:
+    """What an event does to a case, checked in the contract's order: who (403), when (409), what (422).
+
+    ``body`` is the decoded JSON object of the request, ``type`` included.
+    """
+    transition = parse_event_type(body)
+    if role not in transition.senders:
+        raise Forbidden(f"Din rolle kan ikke registrere hændelsen '{transition.event}'.")
+    current = effective_state(facts.state, facts.opinion_due, moment.today)
+    # A request made in time may be recorded after the window has closed (the guard checks the date).
+    late_record = transition.event == "opinion_requested" and facts.state == State.OPINION_WINDOW
+    if current not in transition.accepted_in and not late_record:
+        raise Conflict(
+            f"Hændelsen '{transition.event}' kan ikke registreres, når sagen har status "
+            f"'{current}' ({STATE_LABELS_DA.get(current, current)}).",
+            "invalid_transition",
+        )
+    return transition.guard(facts, validate(transition.fields, body), moment)
+
+
+def outstanding_duties(state: str) -> list[Duty]:
+    return list(DUTIES.get(state, ()))
+
+
+def blocks_filling(state: str) -> bool:
+    return state in BLOCKING
