@@ -6,9 +6,9 @@ applicant's disability details, CPR number or the jobcentre's notes.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import clock, deadlines
@@ -27,6 +27,12 @@ from fortrin.models import (
 )
 from fortrin.workflows import preferential_access as pa
 
+# Stored in UTC, shown in Europe/Copenhagen with its offset (api-contract.md "Conventions").
+Instant = Annotated[
+    datetime,
+    PlainSerializer(lambda value: clock.local(value).isoformat(), return_type=str),
+]
+
 
 class ErrorBody(BaseModel):
     code: str
@@ -42,7 +48,7 @@ class ErrorOut(BaseModel):
 class TokenOut(BaseModel):
     token: str
     role: str
-    expires_at: datetime
+    expires_at: Instant
 
 
 class MeOut(BaseModel):
@@ -83,7 +89,7 @@ class SchemeOut(BaseModel):
 
 class ReferenceChangeOut(BaseModel):
     id: int
-    at: datetime
+    at: Instant
     actor_id: str | None
     entity: str
     entity_key: str
@@ -123,7 +129,7 @@ class ProfileOut(BaseModel):
     qualifications: str
     disability_nature: str
     disability_extent: str
-    updated_at: datetime | None
+    updated_at: Instant | None
 
 
 class DutyOut(BaseModel):
@@ -152,8 +158,8 @@ class VacancyOut(BaseModel):
     state: str
     filled_by: str | None
     filled_application_id: str | None
-    filled_at: datetime | None
-    created_at: datetime
+    filled_at: Instant | None
+    created_at: Instant
     may_be_filled: bool
     outstanding_duties: list[BlockerOut]
 
@@ -168,7 +174,7 @@ class CaseDeadlineOut(BaseModel):
 
 class TimelineEntryOut(BaseModel):
     seq: int
-    at: datetime
+    at: Instant
     type: str
     actor_role: str
     from_state: str | None
@@ -192,7 +198,7 @@ class VacancyRefOut(BaseModel):
 
 
 class InterviewOut(BaseModel):
-    starts_at: datetime
+    starts_at: Instant
     location: str | None
 
 
@@ -212,8 +218,8 @@ class ApplicationOut(BaseModel):
     applicant: PersonOut
     vacancy: VacancyRefOut
     interview: InterviewOut | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
     timeline: list[TimelineEntryOut] | None = None
 
 
