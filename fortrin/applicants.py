@@ -21,12 +21,15 @@ Text = Annotated[str, Field(max_length=20000)]
 
 
 class ProfileUpdate(BaseModel):
+    """A PUT replaces the registration, so all four fields are required (each may be empty): a body
+    that names none of them must not wipe it."""
+
     model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
 
-    education: Text = ""
-    qualifications: Text = ""
-    disability_nature: Text = ""
-    disability_extent: Text = ""
+    education: Text
+    qualifications: Text
+    disability_nature: Text
+    disability_extent: Text
 
 
 def is_home_caseworker(db: Session, user: User, applicant: User) -> bool:

@@ -101,6 +101,13 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Overrides pytest-flask's fixture of this name, which keeps one request context pushed for the
+    whole test: then every request would share one ``g`` (and one database session), unlike
+    production, where each request has its own."""
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

@@ -42,12 +42,14 @@ class Api:
         self._tokens: dict[str, str] = {}
 
     def token(self, user: User) -> str:
-        if user.id not in self._tokens:
+        # Tokens expire: a test that moves the clock gets fresh ones.
+        key = f"{user.id}@{self.app.config['FORTRIN_NOW']}"
+        if key not in self._tokens:
             with self.app.app_context(), db.unit_of_work() as session:
                 fresh = session.get(User, user.id)
                 assert fresh is not None
-                self._tokens[user.id], _ = issue_token(session, fresh)
-        return self._tokens[user.id]
+                self._tokens[key], _ = issue_token(session, fresh)
+        return self._tokens[key]
 
     def call(self, method: str, path: str, user: User | None = None, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
@@ -142,14 +144,23 @@ def ok(response: Any) -> dict[str, Any]:
     return dict(response.json)
 
 
-# The events that take a direct job application from its start to each state.
-PATH: list[tuple[str, str, dict[str, Any]]] = [
-    ("employer", "eligibility_check", {"eligible": True, "reasoning": LEGAL}),
-    ("employer", "interview_scheduled", {"starts_at": FUTURE, "location": "Rådhuset, lokale 1"}),
-    ("employer", "interview_held", {}),
-    ("employer", "decision", {"outcome": "not_hired", "reasoning": LEGAL}),
-    ("employer", "statement_submitted", {"text": LEGAL}),
-    (
+# From each state, the event (and who sends it) that takes a job application one step on.
+NEXT: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "awaiting_assessment": ("caseworker", "assessment", {"can_perform": True, "reasoning": LEGAL}),
+    "awaiting_eligibility_check": (
+        "employer",
+        "eligibility_check",
+        {"eligible": True, "reasoning": LEGAL},
+    ),
+    "interview_required": (
+        "employer",
+        "interview_scheduled",
+        {"starts_at": FUTURE, "location": "Rådhuset, lokale 1"},
+    ),
+    "interview_scheduled": ("employer", "interview_held", {}),
+    "interviewed": ("employer", "decision", {"outcome": "not_hired", "reasoning": LEGAL}),
+    "statement_required": ("employer", "statement_submitted", {"text": LEGAL}),
+    "negotiation_required": (
         "caseworker",
         "negotiation_held",
         {
@@ -160,21 +171,24 @@ PATH: list[tuple[str, str, dict[str, Any]]] = [
             "outcome": "no_hire",
         },
     ),
-    (
+    "refusal_pending": (
         "employer",
         "refusal_notified",
         {"reasoning": LEGAL, "sent_on": "2026-12-01", "channel": "digital_post"},
     ),
-]
+}
 
 
 def drive(api: Api, world: World, application_id: str, until: str) -> dict[str, Any]:
     """Send the standard events until the case is in state ``until``."""
     current = ok(api.get(f"/api/v1/applications/{application_id}", world.admin))
-    for role, event_type, body in PATH:
-        if current["state"] == until:
-            return current
-        actor = world.employer if role == "employer" else world.cw_aarhus
+    caseworkers = {"751": world.cw_aarhus, "746": world.cw_skanderborg, "101": world.cw_kbh}
+    caseworker = caseworkers[current["handling_jobcentre_code"]]
+    employer = {world.org_aarhus: world.employer, world.org_region: world.employer_region}[
+        current["vacancy"]["organisation_id"]
+    ]
+    while current["state"] != until:
+        role, event_type, body = NEXT[current["state"]]
+        actor = employer if role == "employer" else caseworker
         current = ok(event(api, actor, application_id, type=event_type, **body))
-    assert current["state"] == until, current["state"]
     return current

@@ -1,0 +1,113 @@
+"""The command line of the contract (run through Flask's CLI runner)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+
+from tests.integration.conftest import World
+
+
+def run(app: Flask, *args: str) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output
+
+
+def test_db_upgrade_is_idempotent(app: Flask) -> None:
+    code, out = run(app, "db", "upgrade")
+    assert code == 0, out
+    assert json.loads(out)["reference_data_added"] == {
+        "jobcentres": 0,
+        "municipalities": 0,
+        "schemes": 0,
+    }
+
+
+def test_users_create_prints_the_user_as_json(app: Flask, world: World) -> None:
+    code, out = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "Ny@Example.dk",
+        "--password",
+        "long-enough",
+        "--role",
+        "employer",
+        "--organisation",
+        world.org_aarhus,
+        "--name",
+        "Nina Ny",
+    )
+    assert code == 0, out
+    user = json.loads(out)
+    assert user["email"] == "ny@example.dk"
+    assert user["organisation_id"] == world.org_aarhus and user["role"] == "employer"
+    assert "password" not in out
+
+
+def test_users_create_refuses_bad_input_with_exit_1(app: Flask, world: World) -> None:
+    for args in (
+        ["--email", "x@example.dk", "--password", "long-enough", "--role", "superuser"],
+        ["--email", "not-an-email", "--password", "long-enough", "--role", "admin"],
+        ["--email", "y@example.dk", "--password", "short", "--role", "admin"],
+        ["--email", "z@example.dk", "--password", "long-enough", "--role", "caseworker"],
+        [
+            "--email",
+            "z@example.dk",
+            "--password",
+            "long-enough",
+            "--role",
+            "caseworker",
+            "--jobcentre",
+            "999",
+        ],
+        ["--email", "a@example.dk", "--password", "long-enough", "--role", "applicant"],
+        ["--email", world.admin.email, "--password", "long-enough", "--role", "admin"],
+    ):
+        code, out = run(app, "users", "create", *args)
+        assert code == 1, (args, out)
+        assert out.startswith("Fejl:"), out
+
+
+def test_organisations_create_refuses_employers_the_law_does_not_bind(app: Flask) -> None:
+    """bek. §4: public employers only; publicly funded needs at least 50 % public funding."""
+    code, out = run(app, "organisations", "create", "--name", "Privat A/S", "--kind", "private")
+    assert code == 1
+    code, out = run(
+        app,
+        "organisations",
+        "create",
+        "--name",
+        "Forening",
+        "--kind",
+        "publicly_funded",
+        "--public-funding-share",
+        "0.49",
+    )
+    assert code == 1 and "public_funding_share" in out
+    code, out = run(
+        app,
+        "organisations",
+        "create",
+        "--name",
+        "Forening",
+        "--kind",
+        "publicly_funded",
+        "--public-funding-share",
+        "0,5",
+        "--cvr",
+        "12345678",
+    )
+    assert code == 0, out
+    created = json.loads(out)
+    assert created["id"] and created["public_funding_share"] == 0.5
+
+
+def test_demo_load_is_idempotent_and_prints_the_logins(app: Flask) -> None:
+    code, out = run(app, "demo", "load")
+    assert code == 0, out
+    assert "admin@fortrin.example" in out and "fortrin-demo" in out
+    code, out = run(app, "demo", "load")
+    assert code == 0 and out.startswith("Demodata var allerede indlæst")

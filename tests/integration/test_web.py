@@ -1,0 +1,82 @@
+"""The minimal web sign-in: Flask-Login session, CSRF on every form, a safe ``next``."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.integration.conftest import PASSWORD, World
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, page
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, next_url: str = "") -> TestResponse:
+    token = csrf_token(client)
+    query = f"?next={next_url}" if next_url else ""
+    return client.post(
+        f"/login{query}", data={"csrf_token": token, "email": email, "password": PASSWORD}
+    )
+
+
+def test_the_login_page_is_danish_with_labelled_fields(client: FlaskClient) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="da">' in page
+    assert '<label for="email">E-mail</label>' in page
+    assert '<label for="password">Adgangskode</label>' in page
+    assert 'href="#indhold"' in page
+
+
+def test_signing_in_leads_to_the_home_page(client: FlaskClient, world: World) -> None:
+    response = sign_in(client, world.applicant.email)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "Velkommen, Ida Ansøger" in home
+
+
+def test_a_wrong_password_is_refused(client: FlaskClient, world: World) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": world.applicant.email, "password": "wrong-password"},
+    )
+    assert response.status_code == 401
+    assert "Forkert e-mail eller adgangskode" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_a_form_post_without_csrf_token_is_refused_and_signs_no_one_in(
+    client: FlaskClient, world: World
+) -> None:
+    response = client.post("/login", data={"email": world.applicant.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_next_must_stay_on_this_site(app: Flask, world: World) -> None:
+    for target, expected in (
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/applications/abc", "/applications/abc"),
+    ):
+        response = sign_in(app.test_client(), world.applicant.email, target)
+        assert response.headers["Location"] == expected, target
+
+
+def test_logout_needs_a_post_with_csrf(client: FlaskClient, world: World) -> None:
+    sign_in(client, world.applicant.email)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    token = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
