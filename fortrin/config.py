@@ -48,3 +48,14 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         raw = env.get(setting.name)
         values[setting.name] = setting.default if raw in (None, "") else setting.kind(raw)
     return values
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table, for the README (a test keeps the two the same)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = setting.default
+        if setting.name == "FORTRIN_DATABASE_URL":
+            default = "sqlite:///instance/fortrin.sqlite3"
+        lines.append(f"| `{setting.name}` | `{default}` | {setting.doc} |")
+    return "\n".join(lines)

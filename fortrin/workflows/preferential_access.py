@@ -619,3 +619,21 @@ def outstanding_duties(state: str) -> list[Duty]:
 
 def blocks_filling(state: str) -> bool:
     return state in BLOCKING
+
+
+def transition_table_markdown() -> str:
+    """The transition table as Markdown, for the README (a test keeps the two the same)."""
+    lines = [
+        "| event | sent by | accepted in | source | what it does |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for t in TRANSITIONS.values():
+        accepted = (
+            "any open state"
+            if t.accepted_in == _NON_TERMINAL
+            else ", ".join(f"`{s}`" for s in sorted(t.accepted_in))
+        )
+        lines.append(
+            f"| `{t.event}` | {', '.join(sorted(t.senders))} | {accepted} | {t.source} | {t.doc} |"
+        )
+    return "\n".join(lines)
