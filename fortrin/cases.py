@@ -9,6 +9,7 @@ Visibility (api-contract.md "Roles"): what the caller may not see is a 404, neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -119,7 +120,22 @@ def list_applications(
         .limit(limit)
         .offset(offset)
     ).all()
+    _prefetch(db, rows)
     return list(rows), int(total)
+
+
+def _prefetch(db: Session, rows: Sequence[Application]) -> None:
+    """Load the vacancies, applicants and organisations of a page in three queries, so rendering
+    the page finds them in the session instead of asking once per row."""
+    if not rows:
+        return
+    vacancies = db.exec(
+        select(Vacancy).where(col(Vacancy.id).in_({a.vacancy_id for a in rows}))
+    ).all()
+    db.exec(select(User).where(col(User.id).in_({a.applicant_id for a in rows}))).all()
+    db.exec(
+        select(Organisation).where(col(Organisation.id).in_({v.organisation_id for v in vacancies}))
+    ).all()
 
 
 def list_vacancies(

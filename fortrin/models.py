@@ -182,7 +182,7 @@ class Application(SQLModel, table=True):
     interview_location: str | None = Field(default=None, max_length=300)
     refusal_sent_on: date | None = None
     refusal_channel: str | None = Field(default=None, max_length=20)
-    refusal_received_on: date | None = None
+    refusal_received_on: date | None = None  # an actual receipt date, when one was recorded
     opinion_due: date | None = Field(default=None, index=True)
     opinion_requested_on: date | None = None
     # Optimistic lock: two people acting on one case at once cannot both win.

@@ -170,6 +170,14 @@ class CaseDeadlineOut(BaseModel):
     basis: str
     received_on: date | None = None
     passed: bool
+    guidance: str | None = None
+
+
+class GuidanceOut(BaseModel):
+    received_on: date
+    due: date
+    basis: str
+    text: str
 
 
 class TimelineEntryOut(BaseModel):
@@ -281,6 +289,15 @@ def deadline_out(deadline: deadlines.OpinionDeadline) -> DeadlineOut:
     )
 
 
+def guidance_out(deadline: deadlines.OpinionDeadline) -> GuidanceOut:
+    return GuidanceOut(
+        received_on=deadline.received_on,
+        due=deadline.due,
+        basis=deadline.basis,
+        text=pa.complaint_guidance_da(deadline),
+    )
+
+
 def profile_out(applicant: User, profile: ApplicantProfile | None) -> ProfileOut:
     return ProfileOut(
         applicant_id=applicant.id,
@@ -366,8 +383,9 @@ def application_out(
                 kind="opinion_request",
                 due=application.opinion_due,
                 basis=computed.basis,
-                received_on=application.refusal_received_on,
+                received_on=computed.received_on,
                 passed=deadlines.has_passed(application.opinion_due, today),
+                guidance=pa.complaint_guidance_da(computed),
             )
         )
     entries: list[TimelineEntryOut] | None = None

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+from babel.dates import format_date
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fortrin import deadlines
@@ -223,6 +224,8 @@ class InterviewDeclinedFields(EventFields):
 class DecisionFields(EventFields):
     outcome: Literal["hired", "not_hired", "internal_candidate_hired"]
     reasoning: LongText | None = None
+    # bek. §9: a taxi licence may be refused on these grounds (taxiloven §3, or the driver's work).
+    ground: Literal["taxi_act_conditions", "cannot_perform_taxi_work"] | None = None
 
 
 class StatementFields(EventFields):
@@ -371,6 +374,8 @@ def _interview_declined(facts: CaseFacts, f: InterviewDeclinedFields, _m: Moment
 
 
 def _decision(facts: CaseFacts, f: DecisionFields, _m: Moment) -> Outcome:
+    if f.ground is not None and (facts.vacancy_kind != "taxi" or f.outcome == "hired"):
+        raise ValidationFailed({"ground": "bruges kun ved afslag på taxibevilling (bek. § 9)"})
     if f.outcome == "hired":
         return _outcome("decision", facts, State.HIRED, f)
     if f.outcome == "internal_candidate_hired" and facts.vacancy_kind in LICENCE_KINDS:
@@ -420,6 +425,7 @@ def _refusal(facts: CaseFacts, f: RefusalFields, m: Moment) -> Outcome:
     record = f.model_dump(mode="json")
     record["opinion_due"] = deadline.due.isoformat()
     record["opinion_basis"] = deadline.basis
+    record["complaint_guidance"] = complaint_guidance_da(deadline)
     return Outcome(
         "refusal_notified",
         facts.state,
@@ -428,9 +434,27 @@ def _refusal(facts: CaseFacts, f: RefusalFields, m: Moment) -> Outcome:
         {
             "refusal_sent_on": f.sent_on,
             "refusal_channel": f.channel,
-            "refusal_received_on": deadline.received_on,
+            "refusal_received_on": f.received_on,  # only an actual receipt; else derived
             "opinion_due": deadline.due,
         },
+    )
+
+
+def complaint_guidance_da(deadline: deadlines.OpinionDeadline) -> str:
+    """The complaint guidance a refusal must carry (004 §§ 3.5.2, 9; forvaltningsloven ch. 6): the
+    right to Ankestyrelsen's opinion and the exact last day (kompensationslov §17 a stk. 3)."""
+    due = format_date(deadline.due, format="long", locale="da")
+    received = format_date(deadline.received_on, format="long", locale="da")
+    moved = ""
+    if deadline.due != deadline.received_on + deadlines.OPINION_WINDOW:
+        moved = ", flyttet til første hverdag, fordi fristen ellers ville udløbe på en lukkedag"
+    return (
+        "Klagevejledning: Du kan bede Ankestyrelsens Beskæftigelsesudvalg om en udtalelse om, "
+        "hvorvidt arbejdsgiveren eller myndigheden har overholdt reglerne om ansættelsessamtale og "
+        "forhandling med jobcenteret (lov om kompensation til handicappede i erhverv § 17 a, stk. 3). "
+        f"Du skal bede om udtalelsen senest den {due}. Fristen er 4 uger fra den dag, du modtog "
+        f"afslaget ({received}: {deadline.receipt_basis_da}){moved}. Jobcenteret kan hjælpe dig "
+        "med anmodningen."
     )
 
 

@@ -263,15 +263,15 @@ def test_the_window_closes_by_the_clock_alone(app: Flask, api: Api, world: World
     """api-contract.md: the state a client reads never depends on whether the scheduler has run."""
     v = vacancy(api, world.employer)
     case = drive(api, world, apply(api, world.applicant, v["id"])["id"], "opinion_window")
-    assert case["deadlines"] == [
-        {
-            "kind": "opinion_request",
-            "due": "2026-12-29",
-            "basis": "received 2026-12-01 + 4 weeks",
-            "received_on": "2026-12-01",
-            "passed": False,
-        }
-    ]
+    deadline = case["deadlines"][0]
+    assert len(case["deadlines"]) == 1 and deadline["kind"] == "opinion_request"
+    assert (deadline["due"], deadline["basis"], deadline["received_on"], deadline["passed"]) == (
+        "2026-12-29",
+        "received 2026-12-01 + 4 weeks",
+        "2026-12-01",
+        False,
+    )
+    assert "Digital Post anses for modtaget samme dag" in deadline["guidance"]
     app.config["FORTRIN_NOW"] = "2026-12-29T23:59:00+01:00"
     assert ok(api.get(f"/api/v1/applications/{case['id']}", world.applicant))["state"] == (
         "opinion_window"
@@ -333,3 +333,70 @@ def test_lists_are_newest_first_and_filter_by_state(app: Flask, api: Api, world:
     assert "timeline" not in rows.json[0] or rows.json[0]["timeline"] is None
     assert api.get("/api/v1/applications?state=hired", world.employer).json == []
     assert api.get("/api/v1/applications?state=bogus", world.employer).status_code == 422
+
+
+def test_004_9_the_refusal_carries_complaint_guidance_with_the_exact_date(
+    api: Api, world: World
+) -> None:
+    v = vacancy(api, world.employer)
+    case = drive(api, world, apply(api, world.applicant, v["id"])["id"], "refusal_pending")
+    preview = api.get(
+        f"/api/v1/applications/{case['id']}/complaint-guidance?sent_on=2026-12-04"
+        "&channel=digital_post",
+        world.employer,
+    )
+    assert preview.status_code == 200
+    assert preview.json["due"] == "2027-01-04"
+    assert "senest den 4. januar 2027" in preview.json["text"]
+    assert "§ 17 a, stk. 3" in preview.json["text"]
+    bad = api.get(
+        f"/api/v1/applications/{case['id']}/complaint-guidance?channel=fax", world.employer
+    )
+    assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"sent_on", "channel"}
+    assert (
+        api.get(
+            f"/api/v1/applications/{case['id']}/complaint-guidance?sent_on=2026-12-01"
+            "&channel=letter",
+            world.employer_region,
+        ).status_code
+        == 404
+    )
+    window = drive(api, world, case["id"], "opinion_window")
+    assert "senest den 29. december 2026" in window["deadlines"][0]["guidance"]
+    assert (
+        window["timeline"][-1]["data"]["complaint_guidance"] == window["deadlines"][0]["guidance"]
+    )
+
+
+def test_bek_9_a_taxi_licence_refusal_records_its_ground(api: Api, world: World) -> None:
+    v = vacancy(
+        api, world.employer, kind="taxi", title="Taxibevilling", formal_education_requirement=None
+    )
+    case = drive(
+        api, world, apply(api, world.applicant, v["id"], "via_jobcentre")["id"], "interviewed"
+    )
+    refused = ok(
+        event(
+            api,
+            world.employer,
+            case["id"],
+            type="decision",
+            outcome="not_hired",
+            ground="taxi_act_conditions",
+            reasoning=LEGAL,
+        )
+    )
+    assert refused["state"] == "statement_required"  # recommended by the jobcentre (004 §3.7)
+    assert refused["timeline"][-1]["data"]["ground"] == "taxi_act_conditions"
+    other = vacancy(api, world.employer)
+    job = drive(api, world, apply(api, world.applicant, other["id"])["id"], "interviewed")
+    wrong = event(
+        api,
+        world.employer,
+        job["id"],
+        type="decision",
+        outcome="not_hired",
+        ground="taxi_act_conditions",
+        reasoning=LEGAL,
+    )
+    assert wrong.status_code == 422 and "ground" in wrong.json["error"]["fields"]

@@ -137,15 +137,14 @@ def test_direct_route_not_hired_statement_minutes_refusal_by_letter_and_opinion_
         reasoning="Du er ikke ansat, fordi en anden ansøger har mere erfaring.",
     )
     assert window["state"] == "opinion_window"
-    assert window["deadlines"] == [
-        {
-            "kind": "opinion_request",
-            "due": "2027-01-12",
-            "basis": "received 2026-12-15 + 4 weeks",
-            "received_on": "2026-12-15",
-            "passed": False,
-        }
-    ]
+    deadline = window["deadlines"][0]
+    assert (deadline["kind"], deadline["due"], deadline["basis"], deadline["received_on"]) == (
+        "opinion_request",
+        "2027-01-12",
+        "received 2026-12-15 + 4 weeks",
+        "2026-12-15",
+    )
+    assert "6 hverdage" in deadline["guidance"] and "12. januar 2027" in deadline["guidance"]
 
     # Bo was refused by Digital Post the same day: his last day is Monday 4 January.
     ok(

@@ -287,8 +287,9 @@ def test_refusal_opens_the_window_with_the_computed_deadline() -> None:
         NOW,
     )
     assert outcome.to_state == "opinion_window"
-    assert outcome.updates["refusal_received_on"] == date(2026, 12, 8)
+    assert outcome.updates["refusal_received_on"] is None  # no actual receipt was recorded
     assert outcome.updates["opinion_due"] == date(2027, 1, 5)
+    assert outcome.record["opinion_basis"] == "received 2026-12-08 + 4 weeks"
 
 
 def test_17a_a_request_on_the_last_day_is_in_time_and_the_day_after_is_late() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel
 
-from fortrin import db
+from fortrin import db, deadlines
 from fortrin.errors import BadRequest, ValidationFailed
 from fortrin.models import User
 from fortrin.security import bearer_user
@@ -70,6 +72,32 @@ def page_args() -> tuple[int, int]:
     if problems:
         raise ValidationFailed(problems)
     return values["limit"], values["offset"]
+
+
+def deadline_from_query() -> deadlines.OpinionDeadline:
+    """The opinion deadline for ``?sent_on=&channel=[&received_on=]``, or 422 naming the fields."""
+    problems: dict[str, str] = {}
+    parsed: dict[str, date | None] = {}
+    for name, required in (("sent_on", True), ("received_on", False)):
+        raw = request.args.get(name) or ""
+        parsed[name] = None
+        if not raw:
+            if required:
+                problems[name] = "skal udfyldes"
+            continue
+        with suppress(ValueError):
+            parsed[name] = date.fromisoformat(raw) if len(raw) == 10 else None
+        if parsed[name] is None:
+            problems[name] = "skal være en dato (ÅÅÅÅ-MM-DD)"
+    channel = request.args.get("channel", "")
+    if channel not in deadlines.CHANNELS:
+        problems["channel"] = "skal være digital_post, letter eller quickpost"
+    sent_on, received_on = parsed["sent_on"], parsed["received_on"]
+    if sent_on and received_on and received_on < sent_on:
+        problems["received_on"] = "kan ikke ligge før afsendelsen"
+    if problems or sent_on is None:
+        raise ValidationFailed(problems)
+    return deadlines.opinion_request_deadline(sent_on, channel, received_on)
 
 
 def paged(items: list[BaseModel], total: int) -> Response:

@@ -7,9 +7,24 @@ from typing import Any
 from flask import Response, request
 
 from fortrin import cases, db
-from fortrin.blueprints.api import bp, caller, json_object, page_args, paged, render
-from fortrin.blueprints.api.spec import QueryParam, api_route
-from fortrin.presenters import ApplicationOut, VacancyOut, application_out, vacancy_out
+from fortrin.blueprints.api import (
+    bp,
+    caller,
+    deadline_from_query,
+    json_object,
+    page_args,
+    paged,
+    render,
+)
+from fortrin.blueprints.api.spec import DEADLINE_QUERY, QueryParam, api_route
+from fortrin.presenters import (
+    ApplicationOut,
+    GuidanceOut,
+    VacancyOut,
+    application_out,
+    guidance_out,
+    vacancy_out,
+)
 from fortrin.workflows import preferential_access as pa
 
 _PAGING = (
@@ -199,3 +214,18 @@ def record_event(application_id: str) -> Response:
         body = json_object()
         application = cases.record_event(session, caller(), application_id, body)
         return render(application_out(session, caller(), application))
+
+
+@api_route(
+    bp,
+    "/applications/<application_id>/complaint-guidance",
+    "GET",
+    "The complaint guidance (with the exact last day) to put in a refusal before it is sent",
+    "cases",
+    response=GuidanceOut,
+    errors=(404, 422),
+    query=DEADLINE_QUERY,
+)
+def complaint_guidance(application_id: str) -> Response:
+    cases.get_application(db.session(), caller(), application_id)
+    return render(guidance_out(deadline_from_query()))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from flask import Response, request
+from flask import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from fortrin import accounts, db, deadlines, reference
-from fortrin.blueprints.api import bp, caller, json_object, render
-from fortrin.blueprints.api.spec import QueryParam, api_route
-from fortrin.errors import Forbidden, NotFound, ValidationFailed
+from fortrin import accounts, db, reference
+from fortrin.blueprints.api import bp, caller, deadline_from_query, json_object, render
+from fortrin.blueprints.api.spec import DEADLINE_QUERY, api_route
+from fortrin.errors import Forbidden, NotFound
 from fortrin.models import Scheme
 from fortrin.presenters import (
     DeadlineOut,
@@ -229,40 +228,7 @@ def create_organisation() -> Response:
     "deadlines",
     response=DeadlineOut,
     errors=(422,),
-    query=(
-        QueryParam(
-            "sent_on", {"type": "string", "format": "date"}, "date the refusal was sent", True
-        ),
-        QueryParam(
-            "channel", {"type": "string", "enum": list(deadlines.CHANNELS)}, "how it was sent", True
-        ),
-        QueryParam(
-            "received_on", {"type": "string", "format": "date"}, "actual receipt date, if known"
-        ),
-    ),
+    query=DEADLINE_QUERY,
 )
 def opinion_deadline() -> Response:
-    problems: dict[str, str] = {}
-    parsed: dict[str, date | None] = {}
-    for name, required in (("sent_on", True), ("received_on", False)):
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            if required:
-                problems[name] = "skal udfyldes"
-            parsed[name] = None
-            continue
-        try:
-            parsed[name] = date.fromisoformat(raw) if len(raw) == 10 else None
-        except ValueError:
-            parsed[name] = None
-        if parsed[name] is None:
-            problems[name] = "skal være en dato (ÅÅÅÅ-MM-DD)"
-    channel = request.args.get("channel", "")
-    if channel not in deadlines.CHANNELS:
-        problems["channel"] = "skal være digital_post, letter eller quickpost"
-    sent_on, received_on = parsed.get("sent_on"), parsed.get("received_on")
-    if sent_on and received_on and received_on < sent_on:
-        problems["received_on"] = "kan ikke ligge før afsendelsen"
-    if problems or sent_on is None:
-        raise ValidationFailed(problems)
-    return render(deadline_out(deadlines.opinion_request_deadline(sent_on, channel, received_on)))
+    return render(deadline_out(deadline_from_query()))

@@ -46,6 +46,17 @@ class RouteDoc:
 
 ROUTES: list[RouteDoc] = []
 
+DEADLINE_QUERY = (
+    QueryParam("sent_on", {"type": "string", "format": "date"}, "date the refusal was sent", True),
+    QueryParam(
+        "channel",
+        {"type": "string", "enum": ["digital_post", "letter", "quickpost"]},
+        "how it was sent",
+        True,
+    ),
+    QueryParam("received_on", {"type": "string", "format": "date"}, "actual receipt, if known"),
+)
+
 
 def api_route(
     bp: Blueprint,
