@@ -277,16 +277,7 @@ def organisation_out(organisation: Organisation) -> OrganisationOut:
 
 
 def deadline_out(deadline: deadlines.OpinionDeadline) -> DeadlineOut:
-    return DeadlineOut(
-        sent_on=deadline.sent_on,
-        channel=deadline.channel,
-        received_on=deadline.received_on,
-        due=deadline.due,
-        basis=deadline.basis,
-        basis_da=deadline.basis_da,
-        receipt_basis=deadline.receipt_basis,
-        receipt_basis_da=deadline.receipt_basis_da,
-    )
+    return DeadlineOut.model_validate(deadline, from_attributes=True)
 
 
 def guidance_out(deadline: deadlines.OpinionDeadline) -> GuidanceOut:

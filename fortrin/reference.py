@@ -92,21 +92,29 @@ def jobcentre_exists(db: Session, code: str) -> bool:
     return db.get(Jobcentre, code) is not None
 
 
-def _log(
-    db: Session, actor: User, key: str, field: str, old: str | None, new: str, reason: str
-) -> None:
+def _change(
+    db: Session, actor: User, municipality: Municipality, field: str, new: str, reason: str
+) -> Municipality:
+    """Set one routing field of a municipality and log who changed it, when, from what, to what."""
+    old = getattr(municipality, field)
+    if old == new:
+        return municipality
+    setattr(municipality, field, new)
+    db.add(municipality)
     db.add(
         ReferenceChange(
             at=clock.now(),
             actor_id=actor.id,
             entity="municipality",
-            entity_key=key,
+            entity_key=municipality.code,
             field=field,
             old_value=old,
             new_value=new,
             reason=reason,
         )
     )
+    db.flush()
+    return municipality
 
 
 def set_neighbour(
@@ -120,14 +128,11 @@ def set_neighbour(
         raise ValidationFailed(
             {"neighbour_jobcentre_code": "må ikke være kommunens eget jobcenter (bek. § 7)"}
         )
-    old = municipality.neighbour_jobcentre_code
-    if old != neighbour_jobcentre_code:
-        municipality.neighbour_jobcentre_code = neighbour_jobcentre_code
+    if neighbour_jobcentre_code != municipality.neighbour_jobcentre_code:
         municipality.neighbour_basis = f"Ændret af administrator: {reason}"
-        _log(db, actor, code, "neighbour_jobcentre_code", old, neighbour_jobcentre_code, reason)
-        db.add(municipality)
-        db.flush()
-    return municipality
+    return _change(
+        db, actor, municipality, "neighbour_jobcentre_code", neighbour_jobcentre_code, reason
+    )
 
 
 def set_jobcentre(
@@ -144,13 +149,7 @@ def set_jobcentre(
                 "nabojobcenteret"
             }
         )
-    old = municipality.jobcentre_code
-    if old != jobcentre_code:
-        municipality.jobcentre_code = jobcentre_code
-        _log(db, actor, code, "jobcentre_code", old, jobcentre_code, reason)
-        db.add(municipality)
-        db.flush()
-    return municipality
+    return _change(db, actor, municipality, "jobcentre_code", jobcentre_code, reason)
 
 
 def list_changes(db: Session) -> list[ReferenceChange]:
