@@ -50,7 +50,7 @@ def application_scope(user: User) -> ColumnElement[bool]:
         own_vacancies = select(Vacancy.id).where(Vacancy.organisation_id == user.organisation_id)
         return and_(
             col(Application.vacancy_id).in_(own_vacancies),
-            col(Application.state).not_in(list(pa.HIDDEN_FROM_EMPLOYER)),
+            col(Application.employer_contacted).is_(True),
         )
     return col(Application.id).is_(None)
 
@@ -417,6 +417,7 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
         handling_jobcentre_code=route.handling_jobcentre_code,
         home_jobcentre_code=route.home_jobcentre_code,
         routed_to_neighbour=route.routed_to_neighbour,
+        employer_contacted=spec.route == "direct",
         created_at=now,
         updated_at=now,
     )

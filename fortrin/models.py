@@ -176,6 +176,9 @@ class Application(SQLModel, table=True):
     handling_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
     home_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3)
     routed_to_neighbour: bool = False
+    # bek. §6 stk. 1: the employer is part of the case from the jobcentre's contact (or, directly,
+    # from the application); before that the case is none of its business.
+    employer_contacted: bool = False
     created_at: datetime = _utc(index=True)
     updated_at: datetime = _utc()
     interview_starts_at: datetime | None = _utc(nullable=True)

@@ -56,10 +56,6 @@ BLOCKING = frozenset(
     }
 )
 
-# Via the jobcentre, the employer has no duties until the jobcentre has assessed the applicant and
-# contacted it (bek. §6 stk. 1), and a jobcentre's negative assessment is never the employer's business.
-HIDDEN_FROM_EMPLOYER = frozenset({State.AWAITING_ASSESSMENT, State.NOT_SUITABLE})
-
 ROUTES = ("via_jobcentre", "direct")
 VACANCY_KINDS = ("job", "stall", "kiosk", "taxi", "other_licence")
 LICENCE_KINDS = frozenset({"stall", "kiosk", "taxi", "other_licence"})
@@ -328,8 +324,11 @@ def _outcome(
 def _assessment(facts: CaseFacts, f: AssessmentFields, _m: Moment) -> Outcome:
     if not f.can_perform and (problem := _missing_reasoning(f.reasoning)):
         raise ValidationFailed(problem)
-    to = State.INTERVIEW_REQUIRED if f.can_perform else State.NOT_SUITABLE
-    return _outcome("assessment", facts, to, f)
+    if not f.can_perform:
+        return _outcome("assessment", facts, State.NOT_SUITABLE, f)
+    # bek. §6 stk. 1: the jobcentre now contacts the employer, who from then on owes the duties and
+    # sees the case. Until then (and after a negative assessment) the employer never sees it.
+    return _outcome("assessment", facts, State.INTERVIEW_REQUIRED, f, employer_contacted=True)
 
 
 def _eligibility_check(facts: CaseFacts, f: EligibilityCheckFields, _m: Moment) -> Outcome:

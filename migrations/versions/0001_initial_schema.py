@@ -239,6 +239,7 @@ def upgrade() -> None:
             "home_jobcentre_code", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False
         ),
         sa.Column("routed_to_neighbour", sa.Boolean(), nullable=False),
+        sa.Column("employer_contacted", sa.Boolean(), nullable=False),
         sa.Column("created_at", fortrin.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", fortrin.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("interview_starts_at", fortrin.db.UTCDateTime(timezone=True), nullable=True),

@@ -131,3 +131,20 @@ def test_profile_fields_are_validated_and_a_bad_write_changes_nothing(
         "disability_extent": "skal udfyldes",
     }
     assert ok(api.get(path, world.cw_aarhus))["disability_nature"] == DISABILITY
+
+
+def test_bek_6_stk_1_an_unassessed_case_stays_hidden_from_the_employer_when_it_ends(
+    api: Api, world: World
+) -> None:
+    v = vacancy(api, world.employer)
+    withdrawn = apply(api, world.applicant, v["id"], route="via_jobcentre")
+    ok(event(api, world.applicant, withdrawn["id"], type="withdrawn", reason="Fortrudt"))
+    closed = apply(api, world.applicant_kbh, v["id"], route="via_jobcentre")
+    ok(
+        api.post(
+            f"/api/v1/vacancies/{v['id']}/fill", world.employer, json={"filled_by": "external"}
+        )
+    )
+    assert api.get("/api/v1/applications", world.employer).json == []
+    for case in (withdrawn, closed):
+        assert api.get(f"/api/v1/applications/{case['id']}", world.employer).status_code == 404
