@@ -160,7 +160,8 @@ class VacancyOut(BaseModel):
     filled_application_id: str | None
     filled_at: Instant | None
     created_at: Instant
-    may_be_filled: bool
+    # Only for the employer and admins: for anyone else it would reveal other applicants' cases.
+    may_be_filled: bool | None
     outstanding_duties: list[BlockerOut]
 
 
@@ -307,7 +308,11 @@ def profile_out(applicant: User, profile: ApplicantProfile | None) -> ProfileOut
 def vacancy_out(db: Session, user: User, vacancy: Vacancy) -> VacancyOut:
     organisation = db.get(Organisation, vacancy.organisation_id)
     visible_blockers = blockers(db, vacancy, user)
-    all_blockers = visible_blockers if user.role in ("admin", "employer") else blockers(db, vacancy)
+    may_be_filled = (
+        vacancy.state == "open" and not visible_blockers
+        if user.role in ("admin", "employer")
+        else None
+    )
     return VacancyOut(
         id=vacancy.id,
         organisation_id=vacancy.organisation_id,
@@ -323,7 +328,7 @@ def vacancy_out(db: Session, user: User, vacancy: Vacancy) -> VacancyOut:
         filled_application_id=vacancy.filled_application_id,
         filled_at=vacancy.filled_at,
         created_at=vacancy.created_at,
-        may_be_filled=vacancy.state == "open" and not all_blockers,
+        may_be_filled=may_be_filled,
         outstanding_duties=[
             BlockerOut(
                 application_id=b.application_id, duty=b.duty, owner=b.owner, label=b.label_da

@@ -148,3 +148,13 @@ def test_bek_6_stk_1_an_unassessed_case_stays_hidden_from_the_employer_when_it_e
     assert api.get("/api/v1/applications", world.employer).json == []
     for case in (withdrawn, closed):
         assert api.get(f"/api/v1/applications/{case['id']}", world.employer).status_code == 404
+
+
+def test_an_applicant_cannot_tell_that_others_have_cases_on_a_vacancy(
+    api: Api, world: World
+) -> None:
+    v = vacancy(api, world.employer)
+    apply(api, world.applicant_kbh, v["id"])
+    seen = ok(api.get(f"/api/v1/vacancies/{v['id']}", world.applicant))
+    assert seen["may_be_filled"] is None and seen["outstanding_duties"] == []
+    assert ok(api.get(f"/api/v1/vacancies/{v['id']}", world.employer))["may_be_filled"] is False
