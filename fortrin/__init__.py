@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from fortrin import config, db, errors
 from fortrin.blueprints.api import bp as api_bp
+from fortrin.blueprints.feeds import bp as feeds_bp
 from fortrin.blueprints.web import bp as web_bp
 from fortrin.blueprints.web import login_manager
 from fortrin.cli import register as register_cli
@@ -85,6 +86,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API takes bearer tokens and never reads cookies
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(feeds_bp)
     login_manager.init_app(app)
     register_cli(app)
     return app

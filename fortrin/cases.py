@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import clock
+from fortrin import clock, notifications
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -420,6 +420,7 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
         employer_contacted=spec.route == "direct",
         created_at=now,
         updated_at=now,
+        state_since=now,
     )
     db.add(application)
     db.flush()
@@ -471,6 +472,9 @@ def record_event(db: Session, user: User, application_id: str, body: dict[str, A
         setattr(application, column, value)
     _append(db, application, user, outcome.event_type, outcome.to_state, outcome.record)
     db.flush()
+    # What the event makes due (the window opened, an interview tomorrow) is there at once; the
+    # scheduler's pass creates the same rows, once, if this did not.
+    notifications.create_due_for(db, [application], moment.now)
     return application
 
 
@@ -502,6 +506,8 @@ def _append(
             data=data,
         )
     )
+    if to_state != application.state:
+        application.state_since = now
     application.state = to_state
     application.updated_at = now
     db.add(application)

@@ -8,10 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from fortrin import accounts, db, demo, migrate
+from fortrin import accounts, clock, db, demo, migrate, scheduler
 from fortrin.errors import DomainError, ValidationFailed
 from fortrin.presenters import me_out, organisation_out
 from fortrin.reference import load_reference_data
@@ -20,6 +20,7 @@ db_cli = AppGroup("db", help="Skema og referencedata.")
 users_cli = AppGroup("users", help="Brugere.")
 organisations_cli = AppGroup("organisations", help="Offentlige arbejdsgivere og myndigheder.")
 demo_cli = AppGroup("demo", help="Demodata.")
+reminders_cli = AppGroup("reminders", help="Påmindelser og e-mail.")
 
 
 def _fail(error: DomainError) -> None:
@@ -94,6 +95,25 @@ def load_demo() -> None:
     click.echo(demo.instructions(created))
 
 
+@reminders_cli.command("run")
+@click.option("--now", "moment", help="ISO date-time to run the pass as of (default: now)")
+def run_reminders(moment: str | None) -> None:
+    """One pass: create the due notifications and deliver pending e-mail; prints the counts."""
+    try:
+        now = clock.parse_instant(moment) if moment else clock.now()
+    except ValueError:
+        click.echo("Fejl: --now skal være et ISO-tidspunkt, fx 2026-12-01T09:00:00+01:00", err=True)
+        sys.exit(1)
+    _print(scheduler.reminder_pass(now))
+
+
+@click.command("scheduler")
+def run_scheduler() -> None:
+    """Run the scheduler process (stops cleanly on SIGTERM)."""
+    scheduler.run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, users_cli, organisations_cli, demo_cli):
+    for group in (db_cli, users_cli, organisations_cli, demo_cli, reminders_cli):
         app.cli.add_command(group)
+    app.cli.add_command(run_scheduler)

@@ -37,6 +37,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FORTRIN_ARGON2_TIME_COST", 3, "argon2id iterations for password hashes", int),
     Setting("FORTRIN_ARGON2_MEMORY_KIB", 65536, "argon2id memory for password hashes (KiB)", int),
     Setting("FORTRIN_BASE_URL", "http://127.0.0.1:5000", "absolute URL the service is reached at"),
+    Setting(
+        "FORTRIN_SMTP_URL",
+        "",
+        "smtp://[user:password@]host[:port] or smtps://...; empty: no e-mail",
+    ),
+    Setting("FORTRIN_MAIL_FROM", "fortrin@localhost", "sender address of the e-mails"),
+    Setting(
+        "FORTRIN_MAIL_MAX_ATTEMPTS", 8, "delivery attempts before an e-mail is marked failed", int
+    ),
+    Setting("FORTRIN_REMINDER_INTERVAL_MINUTES", 5, "how often the scheduler runs the pass", int),
+    Setting(
+        "FORTRIN_ASSESSMENT_DUE_DAYS",
+        5,
+        "working days in awaiting_assessment: remind jobcentre",
+        int,
+    ),
+    Setting(
+        "FORTRIN_STATEMENT_EMPLOYER_DAYS", 5, "working days without statement: remind employer", int
+    ),
+    Setting(
+        "FORTRIN_STATEMENT_JOBCENTRE_DAYS",
+        10,
+        "working days without statement: tell jobcentre",
+        int,
+    ),
+    Setting(
+        "FORTRIN_NEGOTIATION_DAYS", 10, "working days without negotiation: remind jobcentre", int
+    ),
+    Setting(
+        "FORTRIN_REFUSAL_NOTICE_DAYS", 3, "working days in refusal_pending: remind employer", int
+    ),
 )
 
 

@@ -181,6 +181,7 @@ class Application(SQLModel, table=True):
     employer_contacted: bool = False
     created_at: datetime = _utc(index=True)
     updated_at: datetime = _utc()
+    state_since: datetime = _utc()  # when the case entered its state: escalations count from it
     interview_starts_at: datetime | None = _utc(nullable=True)
     interview_location: str | None = Field(default=None, max_length=300)
     refusal_sent_on: date | None = None
@@ -210,3 +211,43 @@ class ApplicationEvent(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str = Field(max_length=40)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+# --- notifications and calendar ------------------------------------------------------------------
+
+
+class Notification(SQLModel, table=True):
+    """One message to one person about one case. Its natural key (application, kind, recipient) is
+    unique, so it exists once however often or concurrently the reminder pass runs. Delivery by
+    e-mail is a separate step with its own status, attempts and backoff."""
+
+    __table_args__ = (UniqueConstraint("application_id", "kind", "recipient_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
+    kind: str = Field(max_length=40)
+    recipient_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    created_at: datetime = _utc()
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    link: str = Field(max_length=500)
+    channel: str = Field(max_length=20)  # email, in_app
+    status: str = Field(max_length=20, index=True)  # pending, sent, failed
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    next_attempt_at: datetime | None = _utc(nullable=True, index=True)
+    claimed_until: datetime | None = _utc(nullable=True)
+    sent_at: datetime | None = _utc(nullable=True)
+    read_at: datetime | None = _utc(nullable=True)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's secret calendar feed. The token in the URL is derived from ``feed_key`` with the
+    service's secret (so it can be shown again); only its SHA-256 is stored for the lookup."""
+
+    __tablename__ = "calendar_feed"
+
+    user_id: str = Field(primary_key=True, foreign_key="user.id", max_length=32)
+    feed_key: str = Field(max_length=64)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = _utc()

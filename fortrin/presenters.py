@@ -19,6 +19,7 @@ from fortrin.models import (
     Application,
     Jobcentre,
     Municipality,
+    Notification,
     Organisation,
     ReferenceChange,
     Scheme,
@@ -230,6 +231,29 @@ class ApplicationOut(BaseModel):
     created_at: Instant
     updated_at: Instant
     timeline: list[TimelineEntryOut] | None = None
+
+
+class FeedOut(BaseModel):
+    url: str
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    application_id: str
+    created_at: Instant
+    subject: str
+    body: str
+    link: str
+    channel: str
+    status: str
+    attempts: int
+    sent_at: Instant | None
+    read_at: Instant | None
+
+
+def notification_out(notification: Notification) -> NotificationOut:
+    return NotificationOut.model_validate(notification, from_attributes=True)
 
 
 def token_out(token: str, user: User, record: ApiToken) -> TokenOut:

@@ -111,7 +111,8 @@ from fortrin.blueprints.api import (  # noqa: E402
     applicants,
     auth,
     cases,
+    me,
     reference,
 )
 
-__all__ = ["applicants", "auth", "bp", "cases", "reference"]
+__all__ = ["applicants", "auth", "bp", "cases", "me", "reference"]

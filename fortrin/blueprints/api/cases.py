@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, request
 
-from fortrin import cases, db
+from fortrin import cases, clock, db, feeds
 from fortrin.blueprints.api import (
     bp,
     caller,
@@ -17,6 +17,8 @@ from fortrin.blueprints.api import (
     render,
 )
 from fortrin.blueprints.api.spec import DEADLINE_QUERY, QueryParam, api_route
+from fortrin.blueprints.feeds import calendar_response
+from fortrin.errors import NotFound
 from fortrin.presenters import (
     ApplicationOut,
     GuidanceOut,
@@ -229,3 +231,21 @@ def record_event(application_id: str) -> Response:
 def complaint_guidance(application_id: str) -> Response:
     cases.get_application(db.session(), caller(), application_id)
     return render(guidance_out(deadline_from_query()))
+
+
+@api_route(
+    bp,
+    "/applications/<application_id>/interview.ics",
+    "GET",
+    "The interview as an iCalendar invitation (METHOD:REQUEST)",
+    "cases",
+    errors=(404,),
+    content_type="text/calendar",
+)
+def interview_invitation(application_id: str) -> Response:
+    session = db.session()
+    application = cases.get_application(session, caller(), application_id)
+    body = feeds.invitation(session, caller(), application, clock.now())
+    if body is None:
+        raise NotFound("Der er ikke aftalt en samtale i sagen.")
+    return calendar_response(body, "samtale.ics")

@@ -1,0 +1,356 @@
+"""The outbox: creating due notifications exactly once, and delivering e-mail without losing or
+doubling any.
+
+Creation: the rules of ``workflows/reminders.py`` say what is due; each row is inserted with ``ON
+CONFLICT DO NOTHING`` on its natural key (application, kind, recipient), so any number of passes, in
+any number of processes, create it once.
+
+Delivery: a separate step. A pass claims a pending e-mail with a conditional UPDATE (a lease), commits,
+sends, and records the result. Only one process can win a claim, on PostgreSQL and SQLite alike. A
+failure keeps the message pending with a growing backoff; after ``FORTRIN_MAIL_MAX_ATTEMPTS`` it is
+``failed`` (it stays readable in the app). The Message-ID is derived from the notification, so a
+resend after a crash between sending and recording can be recognised by the receiving side.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime as email_date
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from fortrin import clock
+from fortrin.errors import NotFound
+from fortrin.models import Application, ApplicationEvent, Notification, Organisation, User, Vacancy
+from fortrin.workflows.reminders import (
+    WATCHED_STATES,
+    CaseSnapshot,
+    Due,
+    Thresholds,
+    due_notifications,
+)
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+BACKOFF_BASE = timedelta(minutes=5)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def thresholds() -> Thresholds:
+    config = current_app.config
+    return Thresholds(
+        assessment=int(config["FORTRIN_ASSESSMENT_DUE_DAYS"]),
+        statement_employer=int(config["FORTRIN_STATEMENT_EMPLOYER_DAYS"]),
+        statement_jobcentre=int(config["FORTRIN_STATEMENT_JOBCENTRE_DAYS"]),
+        negotiation=int(config["FORTRIN_NEGOTIATION_DAYS"]),
+        refusal_notice=int(config["FORTRIN_REFUSAL_NOTICE_DAYS"]),
+    )
+
+
+# --- who is told ---------------------------------------------------------------------------------
+
+
+def _employer_recipients(db: Session, vacancy: Vacancy) -> tuple[str, ...]:
+    """The person who posted the vacancy, else every employer user of the organisation."""
+    creator = db.get(User, vacancy.created_by) if vacancy.created_by else None
+    if (
+        creator is not None
+        and creator.active
+        and creator.organisation_id == vacancy.organisation_id
+    ):
+        return (creator.id,)
+    rows = db.exec(
+        select(User.id).where(
+            User.organisation_id == vacancy.organisation_id,
+            User.role == "employer",
+            col(User.active).is_(True),
+        )
+    ).all()
+    return tuple(sorted(rows))
+
+
+def _caseworker_recipients(db: Session, application: Application) -> tuple[str, ...]:
+    """The handling jobcentre's caseworker who last acted on the case, else all its caseworkers."""
+    last = db.exec(
+        select(User.id)
+        .join(ApplicationEvent, col(ApplicationEvent.actor_id) == col(User.id))
+        .where(
+            ApplicationEvent.application_id == application.id,
+            User.role == "caseworker",
+            User.jobcentre_code == application.handling_jobcentre_code,
+            col(User.active).is_(True),
+        )
+        .order_by(col(ApplicationEvent.seq).desc())
+    ).first()
+    if last is not None:
+        return (last,)
+    rows = db.exec(
+        select(User.id).where(
+            User.role == "caseworker",
+            User.jobcentre_code == application.handling_jobcentre_code,
+            col(User.active).is_(True),
+        )
+    ).all()
+    return tuple(sorted(rows))
+
+
+def snapshot(db: Session, application: Application) -> CaseSnapshot:
+    vacancy = db.get(Vacancy, application.vacancy_id)
+    applicant = db.get(User, application.applicant_id)
+    assert vacancy is not None and applicant is not None
+    organisation = db.get(Organisation, vacancy.organisation_id)
+    return CaseSnapshot(
+        application_id=application.id,
+        state=application.state,
+        vacancy_title=vacancy.title,
+        organisation_name=organisation.name if organisation else "",
+        application_deadline=vacancy.application_deadline,
+        applicant_id=applicant.id,
+        applicant_name=applicant.name,
+        employer_ids=_employer_recipients(db, vacancy),
+        caseworker_ids=_caseworker_recipients(db, application),
+        state_since=application.state_since,
+        interview_starts_at=application.interview_starts_at,
+        interview_location=application.interview_location,
+        opinion_due=application.opinion_due,
+    )
+
+
+# --- creation ------------------------------------------------------------------------------------
+
+
+def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
+    values: dict[str, Any] = {
+        "application_id": due.application_id,
+        "kind": due.kind,
+        "recipient_id": due.recipient_id,
+        "created_at": now,
+        "subject": due.subject,
+        "body": due.body,
+        "link": due.link,
+        "channel": "email" if email else "in_app",
+        "status": "pending" if email else "sent",
+        "attempts": 0,
+        "next_attempt_at": now if email else None,
+        "sent_at": None if email else now,
+    }
+    table = Notification.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["application_id", "kind", "recipient_id"])
+    )
+    return bool(db.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def create_due_for(db: Session, applications: Iterable[Application], now: datetime) -> int:
+    """Create the notifications due now for these cases; returns how many were new."""
+    config = current_app.config
+    email = bool(config["FORTRIN_SMTP_URL"])
+    rules = thresholds()
+    created = 0
+    for application in applications:
+        for due in due_notifications(
+            snapshot(db, application), now, rules, str(config["FORTRIN_BASE_URL"])
+        ):
+            created += _insert_once(db, due, now, email)
+    return created
+
+
+def create_due(db: Session, now: datetime) -> int:
+    """One pass over every case in a state where a reminder may be due."""
+    today = clock.local(now).date()
+    candidates = db.exec(
+        select(Application).where(
+            col(Application.state).in_(list(WATCHED_STATES)),
+            or_(col(Application.opinion_due).is_(None), col(Application.opinion_due) >= today),
+        )
+    ).all()
+    return create_due_for(db, candidates, now)
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpMailer:
+    """``smtp://[user:password@]host[:port]`` (STARTTLS when offered) or ``smtps://`` (TLS)."""
+
+    url: str
+    timeout: float = 10.0
+
+    def send(self, message: EmailMessage) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("FORTRIN_SMTP_URL must be smtp://host[:port] or smtps://host[:port]")
+        secure = parts.scheme == "smtps"
+        port = parts.port or (465 if secure else 25)
+        factory = smtplib.SMTP_SSL if secure else smtplib.SMTP
+        with factory(parts.hostname, port, timeout=self.timeout) as server:
+            if not secure:
+                server.ehlo()
+                if server.has_extn("starttls"):
+                    server.starttls()
+                    server.ehlo()
+            if parts.username:
+                server.login(unquote(parts.username), unquote(parts.password or ""))
+            server.send_message(message)
+
+
+def mailer_from_config() -> Mailer | None:
+    url = str(current_app.config["FORTRIN_SMTP_URL"])
+    return SmtpMailer(url) if url else None
+
+
+def backoff(attempts: int) -> timedelta:
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_CAP)
+
+
+def _message(
+    notification: Notification, recipient: User, sender: str, now: datetime
+) -> EmailMessage:
+    message = EmailMessage()
+    domain = sender.rpartition("@")[2] or "fortrin.local"
+    message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
+    message["From"] = sender
+    message["To"] = recipient.email
+    message["Subject"] = notification.subject
+    message["Date"] = email_date(now)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(notification.body)
+    return message
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def _claim(engine: Engine, notification_id: int, now: datetime) -> bool:
+    """Take the lease on one pending e-mail; only one process can win it."""
+    table = Notification.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(table)
+            .where(
+                table.c.id == notification_id,
+                table.c.status == "pending",
+                or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+            )
+            .values(claimed_until=now + LEASE)
+        )
+        return bool(result.rowcount)
+
+
+def deliver_due(
+    engine: Engine, now: datetime, mailer: Mailer | None, batch: int = 500
+) -> DeliveryResult:
+    result = DeliveryResult()
+    if mailer is None:
+        return result
+    sender = str(current_app.config["FORTRIN_MAIL_FROM"])
+    max_attempts = int(current_app.config["FORTRIN_MAIL_MAX_ATTEMPTS"])
+    with Session(engine) as db:
+        ids: Sequence[int | None] = db.exec(
+            select(Notification.id)
+            .where(
+                Notification.channel == "email",
+                Notification.status == "pending",
+                col(Notification.next_attempt_at) <= now,
+                or_(
+                    col(Notification.claimed_until).is_(None),
+                    col(Notification.claimed_until) < now,
+                ),
+            )
+            .order_by(col(Notification.id))
+            .limit(batch)
+        ).all()
+    for notification_id in ids:
+        if notification_id is None or not _claim(engine, notification_id, now):
+            continue
+        with Session(engine) as db:
+            notification = db.get(Notification, notification_id)
+            recipient = db.get(User, notification.recipient_id) if notification else None
+            if notification is None or recipient is None:
+                continue
+            notification.attempts += 1
+            notification.claimed_until = None
+            try:
+                mailer.send(_message(notification, recipient, sender, now))
+            except Exception as error:  # any failure of the mail path: retry later
+                notification.last_error = f"{error.__class__.__name__}: {error}"[:500]
+                if notification.attempts >= max_attempts:
+                    notification.status = "failed"
+                    notification.next_attempt_at = None
+                else:
+                    notification.next_attempt_at = now + backoff(notification.attempts)
+                result.failed += 1
+                log.warning("e-mail %s not delivered: %s", notification_id, error)
+            else:
+                notification.status = "sent"
+                notification.sent_at = now
+                notification.last_error = None
+                notification.next_attempt_at = None
+                result.sent += 1
+            db.add(notification)
+            db.commit()
+    return result
+
+
+def run_pass(engine: Engine, now: datetime, mailer: Mailer | None) -> dict[str, int]:
+    """One pass of the reminder engine: create what is due, then deliver what is due."""
+    with Session(engine, expire_on_commit=False) as db:
+        created = create_due(db, now)
+        db.commit()
+    delivered = deliver_due(engine, now, mailer)
+    return {"created": created, "sent": delivered.sent, "failed": delivered.failed}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def for_user(
+    db: Session, user: User, limit: int, offset: int, unread: bool = False
+) -> list[Notification]:
+    conditions = [col(Notification.recipient_id) == user.id]
+    if unread:
+        conditions.append(col(Notification.read_at).is_(None))
+    return list(
+        db.exec(
+            select(Notification)
+            .where(and_(*conditions))
+            .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    )
+
+
+def mark_read(db: Session, user: User, notification_id: int) -> Notification:
+    notification = db.get(Notification, notification_id)
+    if notification is None or notification.recipient_id != user.id:
+        raise NotFound("Beskeden findes ikke.")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        db.add(notification)
+        db.flush()
+    return notification

@@ -1,0 +1,90 @@
+"""The scheduler: APScheduler in its own process (``flask --app fortrin scheduler``), never inside
+the web workers. The whole schedule is the table ``JOBS``. SIGTERM and SIGINT stop it cleanly: the
+pass under way finishes, then the process exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from fortrin import clock, db, notifications
+
+log = logging.getLogger("fortrin.scheduler")
+
+
+def reminder_pass(now: datetime | None = None) -> dict[str, int]:
+    """One pass of the reminder engine (needs an app context)."""
+    return notifications.run_pass(
+        db.engine(), now or clock.now(), notifications.mailer_from_config()
+    )
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], dict[str, int]]
+    interval_setting: str
+    doc: str
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "reminders",
+        reminder_pass,
+        "FORTRIN_REMINDER_INTERVAL_MINUTES",
+        "create due notifications and deliver pending e-mail",
+    ),
+)
+
+
+def build(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=clock.COPENHAGEN)
+
+    def runner(job: Job) -> Callable[[], None]:
+        def run() -> None:
+            with app.app_context():
+                try:
+                    result = job.run()
+                except Exception:
+                    log.exception("job %s failed", job.name)
+                    return
+            print(json.dumps({"job": job.name, **result}), flush=True)
+
+        return run
+
+    for job in JOBS:
+        scheduler.add_job(
+            runner(job),
+            "interval",
+            minutes=int(app.config[job.interval_setting]),
+            id=job.name,
+            name=job.doc,
+            next_run_time=datetime.now(clock.COPENHAGEN),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=60,
+        )
+    return scheduler
+
+
+def run_forever(app: Flask) -> None:
+    scheduler = build(app)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        print(json.dumps({"stopping": signal.Signals(signum).name}), flush=True)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(json.dumps({"scheduler": "started", "jobs": [job.name for job in JOBS]}), flush=True)
+    scheduler.start()
+    print(json.dumps({"scheduler": "stopped"}), flush=True)

@@ -1,0 +1,222 @@
+"""Which notifications are due at a moment, from the state of the cases alone. Pure.
+
+The right to Ankestyrelsen's opinion is lost if the 4 weeks pass unnoticed (kompensationslov §17 a
+stk. 3), and employers let duties slide. So: the applicant hears when the window opens, 7 and 2 days
+before it closes; applicant and employer hear the day before an interview; duties that slide are
+escalated after a number of working days (thresholds in config). A notification is due only while its
+point lies ahead: none for a withdrawn case, an interview already held, a window already closed.
+
+Texts are Danish, name the exact date, say what to do and link to the case. They never contain health
+details: only the vacancy, the organisation, dates and the applicant's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date, format_datetime
+
+from fortrin import clock, deadlines
+from fortrin.workflows import preferential_access as pa
+from fortrin.workflows.preferential_access import State
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Working days a case may sit in a state before the owner of the duty is reminded."""
+
+    assessment: int = 5
+    statement_employer: int = 5
+    statement_jobcentre: int = 10
+    negotiation: int = 10
+    refusal_notice: int = 3
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    application_id: str
+    state: str
+    vacancy_title: str
+    organisation_name: str
+    application_deadline: date
+    applicant_id: str
+    applicant_name: str
+    employer_ids: tuple[str, ...]
+    caseworker_ids: tuple[str, ...]
+    state_since: datetime
+    interview_starts_at: datetime | None = None
+    interview_location: str | None = None
+    opinion_due: date | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    application_id: str
+    kind: str
+    recipient_id: str
+    subject: str
+    body: str
+    link: str
+
+
+KINDS = (
+    "opinion_window_opened",
+    "opinion_deadline_soon",
+    "opinion_deadline_final",
+    "interview_reminder",
+    "assessment_due",
+    "interview_not_scheduled",
+    "statement_overdue",
+    "negotiation_overdue",
+    "refusal_notice_due",
+)
+
+
+def long_date(day: date) -> str:
+    return format_date(day, format="long", locale="da")
+
+
+def long_time(instant: datetime) -> str:
+    return format_datetime(clock.local(instant), "d. MMMM y 'kl.' HH:mm", locale="da")
+
+
+def due_notifications(
+    case: CaseSnapshot, now: datetime, thresholds: Thresholds, base_url: str
+) -> list[Due]:
+    today = clock.local(now).date()
+    state = pa.effective_state(case.state, case.opinion_due, today)
+    link = f"{base_url.rstrip('/')}/applications/{case.application_id}"
+    title = f"«{case.vacancy_title}» hos {case.organisation_name}"
+    found: list[Due] = []
+
+    def add(kind: str, recipients: tuple[str, ...], subject: str, body: str) -> None:
+        text = f"{body}\n\nSe sagen: {link}"
+        found.extend(Due(case.application_id, kind, r, subject, text, link) for r in recipients)
+
+    def waited(days: int) -> bool:
+        entered = clock.local(case.state_since).date()
+        return deadlines.working_days_between(entered, today) >= days
+
+    since = long_date(clock.local(case.state_since).date())
+    applicant = (case.applicant_id,)
+    if state == State.OPINION_WINDOW and case.opinion_due is not None:
+        due = long_date(case.opinion_due)
+        add(
+            "opinion_window_opened",
+            applicant,
+            f"Du kan bede Ankestyrelsen om en udtalelse senest {due}",
+            f"Du har fået afslag på {title}. Du kan bede Ankestyrelsens Beskæftigelsesudvalg om en "
+            f"udtalelse om, hvorvidt arbejdsgiveren har overholdt reglerne om samtale og "
+            f"forhandling (lov om kompensation til handicappede i erhverv § 17 a, stk. 3). "
+            f"Fristen er {due} ved dagens slutning. Jobcenteret kan hjælpe dig.",
+        )
+        days_left = (case.opinion_due - today).days
+        if 2 < days_left <= 7:
+            add(
+                "opinion_deadline_soon",
+                applicant,
+                f"{days_left} dage til fristen for at bede Ankestyrelsen om en udtalelse",
+                f"Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på {title} er {due}. "
+                "Skal du bruge retten, så send anmodningen inden da.",
+            )
+        elif 0 <= days_left <= 2:
+            add(
+                "opinion_deadline_final",
+                applicant,
+                f"Sidste frist {due}: bed Ankestyrelsen om en udtalelse",
+                f"Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på {title} udløber "
+                f"{due} ved dagens slutning. Derefter kan retten ikke bruges.",
+            )
+
+    if (
+        state == State.INTERVIEW_SCHEDULED
+        and case.interview_starts_at is not None
+        and now < case.interview_starts_at
+        and today >= clock.local(case.interview_starts_at).date() - timedelta(days=1)
+    ):
+        when = long_time(case.interview_starts_at)
+        where = case.interview_location or "se sagen"
+        add(
+            "interview_reminder",
+            applicant,
+            f"Ansættelsessamtale {when}",
+            f"Husk din ansættelsessamtale om {title} {when}. Sted: {where}.",
+        )
+        add(
+            "interview_reminder",
+            case.employer_ids,
+            f"Ansættelsessamtale med {case.applicant_name} {when}",
+            f"I har ansættelsessamtale med {case.applicant_name} om {title} {when}. "
+            f"Sted: {where}. Registrér samtalen i Fortrin, når den er holdt.",
+        )
+
+    if state == State.AWAITING_ASSESSMENT and waited(thresholds.assessment):
+        add(
+            "assessment_due",
+            case.caseworker_ids,
+            f"Vurdering mangler: {case.vacancy_title}",
+            f"En ansøgning om fortrinsadgang til {title} har ventet på jobcenterets vurdering siden "
+            f"{since} ({thresholds.assessment} hverdage eller mere; bek. § 6 stk. 1). Vurdér, om "
+            "ansøgeren kan bestride stillingen.",
+        )
+    if state == State.INTERVIEW_REQUIRED and today > case.application_deadline:
+        add(
+            "interview_not_scheduled",
+            case.employer_ids,
+            f"Indkald til samtale: {case.vacancy_title}",
+            f"Ansøgningsfristen for {title} var {long_date(case.application_deadline)}, og "
+            f"{case.applicant_name} er endnu ikke indkaldt til samtale. Stillingen må ikke "
+            "besættes før samtalen (bek. § 6 stk. 2).",
+        )
+    if state == State.STATEMENT_REQUIRED:
+        body = (
+            f"Den skriftlige redegørelse til jobcenteret om {title} har manglet siden {since}. "
+            "Stillingen må ikke besættes, før redegørelsen er givet og der er forhandlet "
+            "(bek. § 6 stk. 3)."
+        )
+        if waited(thresholds.statement_employer):
+            add(
+                "statement_overdue",
+                case.employer_ids,
+                f"Redegørelse mangler: {case.vacancy_title}",
+                body,
+            )
+        if waited(thresholds.statement_jobcentre):
+            add(
+                "statement_overdue",
+                case.caseworker_ids,
+                f"Arbejdsgiverens redegørelse mangler: {case.vacancy_title}",
+                f"{body} Arbejdsgiveren er påmindet; tag kontakt.",
+            )
+    if state == State.NEGOTIATION_REQUIRED and waited(thresholds.negotiation):
+        add(
+            "negotiation_overdue",
+            case.caseworker_ids,
+            f"Forhandling mangler: {case.vacancy_title}",
+            f"Arbejdsgiverens redegørelse om {title} blev modtaget {since}, for "
+            f"{thresholds.negotiation} hverdage siden eller mere. Hold forhandlingen og skriv "
+            "referat (bek. § 6 stk. 3).",
+        )
+    if state == State.REFUSAL_PENDING and waited(thresholds.refusal_notice):
+        add(
+            "refusal_notice_due",
+            case.employer_ids,
+            f"Send afslag med klagevejledning: {case.vacancy_title}",
+            f"{case.applicant_name} skal have skriftligt, begrundet afslag på {title} med "
+            f"klagevejledning; afgørelsen blev truffet {since}. Fristen for ansøgerens anmodning "
+            "til Ankestyrelsen løber først fra modtagelsen.",
+        )
+    return found
+
+
+# The stored states a case can be in while any reminder may be due (the pass looks only at these).
+WATCHED_STATES = (
+    State.OPINION_WINDOW,
+    State.INTERVIEW_SCHEDULED,
+    State.AWAITING_ASSESSMENT,
+    State.INTERVIEW_REQUIRED,
+    State.STATEMENT_REQUIRED,
+    State.NEGOTIATION_REQUIRED,
+    State.REFUSAL_PENDING,
+)
