@@ -104,9 +104,9 @@ def _case_events(db: Session, applications: list[Application]) -> list[CaseEvent
     return result
 
 
-def _domain() -> str:
-    sender = str(current_app.config["FORTRIN_MAIL_FROM"])
-    return sender.rpartition("@")[2] or "fortrin.local"
+# UIDs must never change, or every subscribed calendar would duplicate its events: so they depend
+# on nothing configurable (not the host name, not the mail domain).
+UID_DOMAIN = "fortrin"
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -136,7 +136,7 @@ def interview_event(case: CaseEvents, viewer: User, now: datetime) -> Event | No
     cancelled = not case.held and state not in (pa.State.INTERVIEW_SCHEDULED,)
     start = clock.local(application.interview_starts_at)
     event = Event()
-    event.add("uid", f"interview-{application.id}@{_domain()}")
+    event.add("uid", f"interview-{application.id}@{UID_DOMAIN}")
     event.add("dtstamp", now)
     event.add("dtstart", start)
     event.add("dtend", start + INTERVIEW_LENGTH)
@@ -158,7 +158,7 @@ def deadline_event(case: CaseEvents, now: datetime) -> Event | None:
     if due is None:
         return None
     event = Event()
-    event.add("uid", f"deadline-opinion-{case.application.id}@{_domain()}")
+    event.add("uid", f"deadline-opinion-{case.application.id}@{UID_DOMAIN}")
     event.add("dtstamp", now)
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))

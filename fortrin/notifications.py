@@ -152,8 +152,10 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
         insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["application_id", "kind", "recipient_id"])
+        .returning(table.c.id)
     )
-    return bool(db.execute(statement).rowcount)  # type: ignore[attr-defined]
+    # RETURNING yields a row only when one was inserted: an exact count on both databases.
+    return db.execute(statement).first() is not None
 
 
 def create_due_for(db: Session, applications: Iterable[Application], now: datetime) -> int:

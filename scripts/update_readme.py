@@ -5,7 +5,6 @@ Run: .venv/bin/python scripts/update_readme.py   (tests/unit/test_readme.py fail
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fortrin.config import settings_markdown
@@ -19,9 +18,11 @@ def main() -> None:
     text = README.read_text(encoding="utf-8")
     for name, render in SECTIONS.items():
         start, end = f"<!-- {name}:start -->\n", f"\n<!-- {name}:end -->"
-        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-        replacement = start + render() + end
-        text = pattern.sub(lambda _match: replacement, text)
+        before, found, rest = text.partition(start)
+        _, found_end, after = rest.partition(end)
+        if not (found and found_end):
+            raise SystemExit(f"README.md has no {name} section")
+        text = before + start + render() + end + after
     README.write_text(text, encoding="utf-8")
 
 
