@@ -4,7 +4,11 @@ exactly once, also with two passes at the same time."""
 from __future__ import annotations
 
 import email
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,6 +24,7 @@ from fortrin import clock, db
 from fortrin.models import Notification
 from fortrin.scheduler import reminder_pass
 from tests.integration.conftest import Api, World, apply, drive, make_user, vacancy
+from tests.integration.test_scheduler import ROOT
 
 
 class Inbox:
@@ -179,3 +184,41 @@ def test_two_concurrent_passes_create_each_notification_once(
         thread.join(timeout=60)
     assert sum(r["created"] for r in results) == 2
     assert [(n.kind, n.channel) for n in notifications(app)] == [("assessment_due", "in_app")] * 2
+
+
+def test_two_processes_at_once_send_each_email_once(
+    app: Flask, api: Api, world: World, smtp: SmtpServer, database_url: str
+) -> None:
+    applicants = [make_user(app, "applicant", home_municipality_code="751") for _ in range(8)]
+    for applicant in applicants:
+        refused(api, world, applicant)
+    env = {
+        **os.environ,
+        "FORTRIN_ENV": "test",
+        "FORTRIN_DATABASE_URL": database_url,
+        "FORTRIN_SECRET_KEY": "test-secret",
+        "FORTRIN_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "FORTRIN_MAIL_FROM": "fortrin@kommune.example",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "fortrin",
+        "reminders",
+        "run",
+        "--now",
+        "2026-12-01T09:00:00+01:00",
+    ]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [
+        json.loads(p.communicate(timeout=120)[0].strip().splitlines()[-1]) for p in processes
+    ]
+    assert all(p.returncode == 0 for p in processes)
+    assert sum(o["sent"] for o in outputs) == 8
+    ids = [m["Message-ID"] for m in smtp.inbox.messages]
+    assert len(ids) == 8 and len(set(ids)) == 8
