@@ -251,3 +251,22 @@ class CalendarFeed(SQLModel, table=True):
     feed_key: str = Field(max_length=64)
     token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     created_at: datetime = _utc()
+
+
+class SchemeRate(SQLModel, table=True):
+    """One version of one rate of a scheme. A new version closes the previous one the day before it
+    applies; old versions stay, so every calculation can name the version it used."""
+
+    __tablename__ = "scheme_rate"
+    __table_args__ = (UniqueConstraint("scheme_code", "name", "valid_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_code: str = Field(foreign_key="scheme.code", max_length=60, index=True)
+    name: str = Field(max_length=60)
+    amount: Decimal = Field(sa_type=Numeric(12, 2))
+    unit: str = Field(max_length=60)
+    valid_from: date
+    valid_to: date | None = None
+    source: str = Field(sa_type=Text)
+    created_at: datetime = _utc()
+    created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)

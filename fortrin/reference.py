@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from fortrin import clock
 from fortrin.errors import NotFound, ValidationFailed
 from fortrin.models import Jobcentre, Municipality, ReferenceChange, User
-from fortrin.registry import load_schemes
+from fortrin.registry import load_rates, load_schemes
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
@@ -62,10 +62,12 @@ def load_reference_data(db: Session) -> dict[str, int]:
     db.flush()
     added_schemes = load_schemes(db)
     db.flush()
+    added_rates = load_rates(db)
     return {
         "jobcentres": added_jobcentres,
         "municipalities": added_municipalities,
         "schemes": added_schemes,
+        "rates": added_rates,
     }
 
 

@@ -21,6 +21,7 @@ def test_db_upgrade_is_idempotent(app: Flask) -> None:
         "jobcentres": 0,
         "municipalities": 0,
         "schemes": 0,
+        "rates": 0,
     }
 
 

@@ -128,7 +128,12 @@ def test_reloading_reference_data_keeps_admin_changes(app: Flask, api: Api, worl
         json={"neighbour_jobcentre_code": "727", "reason": "Ministeriets liste"},
     )
     with app.app_context(), db.unit_of_work() as session:
-        assert load_reference_data(session) == {"jobcentres": 0, "municipalities": 0, "schemes": 0}
+        assert load_reference_data(session) == {
+            "jobcentres": 0,
+            "municipalities": 0,
+            "schemes": 0,
+            "rates": 0,
+        }
     municipality = api.get("/api/v1/municipalities/751", world.admin).json
     assert municipality["neighbour_jobcentre_code"] == "727"
 

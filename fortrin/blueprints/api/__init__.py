@@ -113,6 +113,7 @@ from fortrin.blueprints.api import (  # noqa: E402
     cases,
     me,
     reference,
+    schemes,
 )
 
-__all__ = ["applicants", "auth", "bp", "cases", "me", "reference"]
+__all__ = ["applicants", "auth", "bp", "cases", "me", "reference", "schemes"]

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fortrin import accounts, db, reference
 from fortrin.blueprints.api import bp, caller, deadline_from_query, json_object, render
 from fortrin.blueprints.api.spec import DEADLINE_QUERY, api_route
-from fortrin.errors import Forbidden, NotFound
-from fortrin.models import Scheme
+from fortrin.errors import Forbidden
 from fortrin.presenters import (
     DeadlineOut,
     JobcentreOut,
@@ -167,22 +166,6 @@ def jobcentres() -> Response:
 )
 def schemes() -> Response:
     return render([scheme_out(s) for s in list_schemes(db.session())])
-
-
-@api_route(
-    bp,
-    "/schemes/<code>",
-    "GET",
-    "One compensation scheme",
-    "schemes",
-    response=SchemeOut,
-    errors=(404,),
-)
-def scheme(code: str) -> Response:
-    found = db.session().get(Scheme, code)
-    if found is None:
-        raise NotFound("Ordningen findes ikke.")
-    return render(scheme_out(found))
 
 
 @api_route(
