@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import clock, notifications
+from fortrin import cards, clock, notifications
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -462,6 +462,9 @@ def facts_of(db: Session, application: Application) -> pa.CaseFacts:
 def record_event(db: Session, user: User, application_id: str, body: dict[str, Any]) -> Application:
     """Apply one event of the contract's table to a case the caller can see."""
     application = get_application(db, user, application_id)
+    body = {key: value for key, value in body.items() if key != "card_id"}  # only set below
+    if body.get("type") == "negotiation_held" and body.get("schemes_from_card") is True:
+        body = _with_card_schemes(db, application, body)
     moment = pa.Moment(
         now=clock.now(),
         today=clock.today(),
@@ -476,6 +479,23 @@ def record_event(db: Session, user: User, application_id: str, body: dict[str, A
     # scheduler's pass creates the same rows, once, if this did not.
     notifications.create_due_for(db, [application], moment.now)
     return application
+
+
+def _with_card_schemes(
+    db: Session, application: Application, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The minutes may take the schemes presented from the applicant's issued card (000, 001)."""
+    card = cards.valid_card_for(db, application.applicant_id, clock.today())
+    if card is None:
+        raise ValidationFailed(
+            {"schemes_from_card": "ansøgeren har intet gyldigt kompensationskort"}
+        )
+    given = body.get("schemes_presented")
+    presented = list(given) if isinstance(given, list) else []
+    for scheme in cards.card_schemes(db, card):
+        if scheme.scheme_code not in presented:
+            presented.append(scheme.scheme_code)
+    return {**body, "schemes_presented": presented, "card_id": card.id}
 
 
 def _append(

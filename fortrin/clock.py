@@ -45,3 +45,8 @@ def local(instant: datetime) -> datetime:
 def today() -> date:
     """Today's date in Europe/Copenhagen: the date every legal deadline is reasoned about in."""
     return local(now()).date()
+
+
+def local_start(day: date) -> datetime:
+    """The first instant of a Copenhagen day, in UTC."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=COPENHAGEN).astimezone(UTC)

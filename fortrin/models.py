@@ -32,6 +32,8 @@ def _utc(nullable: bool = False, index: bool = False) -> Any:
 class Jobcentre(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=3)
     name: str = Field(max_length=200)
+    # The amount up to which this jobcentre's caseworkers may pre-approve a scheme on a card (000).
+    grant_limit: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
 
 
 class Municipality(SQLModel, table=True):
@@ -221,10 +223,18 @@ class Notification(SQLModel, table=True):
     unique, so it exists once however often or concurrently the reminder pass runs. Delivery by
     e-mail is a separate step with its own status, attempts and backoff."""
 
-    __table_args__ = (UniqueConstraint("application_id", "kind", "recipient_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "subject_key", "kind", "recipient_id", name="uq_notification_subject_kind_recipient"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
+    # What it is about: "application:<id>" or "fast_track_task:<id>". Part of the natural key.
+    subject_key: str = Field(max_length=60)
+    application_id: str | None = Field(
+        default=None, foreign_key="application.id", max_length=32, index=True
+    )
     kind: str = Field(max_length=40)
     recipient_id: str = Field(foreign_key="user.id", max_length=32, index=True)
     created_at: datetime = _utc()
@@ -270,3 +280,106 @@ class SchemeRate(SQLModel, table=True):
     source: str = Field(sa_type=Text)
     created_at: datetime = _utc()
     created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+# --- conversations and compensation cards (seeds 000 and 001) -------------------------------------
+
+
+class Conversation(SQLModel, table=True):
+    """A conversation between the jobcentre and a citizen about qualifications, impairment and match
+    (core element 1-2 of the card, 000)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
+    caseworker_id: str = Field(foreign_key="user.id", max_length=32)
+    held_on: date = Field(index=True)
+    topics: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = Field(default="", sa_type=Text)
+    created_at: datetime = _utc()
+
+
+class CardTemplate(SQLModel, table=True):
+    """A starting point per common need, maintained by admins (e.g. hearing: interpretation and
+    assistive devices)."""
+
+    __tablename__ = "card_template"
+
+    code: str = Field(primary_key=True, max_length=60)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    job_functions: str = Field(default="", sa_type=Text)
+    schemes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    updated_at: datetime = _utc()
+    updated_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+class CompensationCard(SQLModel, table=True):
+    """The card a jobcentre gives a citizen before employment (000, 001)."""
+
+    __tablename__ = "compensation_card"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
+    created_by: str = Field(foreign_key="user.id", max_length=32)
+    created_at: datetime = _utc()
+    template_code: str | None = Field(default=None, max_length=60)
+    state: str = Field(default="draft", max_length=20)  # draft, issued, revoked
+    impairment_summary: str = Field(default="", sa_type=Text)
+    job_functions: str = Field(default="", sa_type=Text)
+    valid_until: date
+    fast_track_responsible: str = Field(max_length=200)
+    fast_track_max_days: int
+    verification_code: str | None = Field(
+        default=None, sa_column=Column(String(32), unique=True, nullable=True)
+    )
+    issued_at: datetime | None = _utc(nullable=True, index=True)
+    revoked_at: datetime | None = _utc(nullable=True)
+    revoke_reason: str | None = Field(default=None, sa_type=Text)
+    shared_with_employers: bool = False
+
+
+class CardScheme(SQLModel, table=True):
+    __tablename__ = "card_scheme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(foreign_key="compensation_card.id", max_length=32, index=True)
+    position: int
+    scheme_code: str = Field(foreign_key="scheme.code", max_length=60)
+    need: str = Field(sa_type=Text)
+    pre_approved: bool = False
+    amount_limit: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))
+    conditions: str | None = Field(default=None, sa_type=Text)
+
+
+class CardConversation(SQLModel, table=True):
+    __tablename__ = "card_conversation"
+
+    card_id: str = Field(foreign_key="compensation_card.id", primary_key=True, max_length=32)
+    conversation_id: str = Field(foreign_key="conversation.id", primary_key=True, max_length=32)
+
+
+class Employment(SQLModel, table=True):
+    """A concrete employment of a card holder: it opens the fast track (000, core element 4)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(foreign_key="compensation_card.id", max_length=32, index=True)
+    employer_name: str = Field(max_length=200)
+    starts_on: date
+    created_at: datetime = _utc(index=True)
+    created_by: str = Field(foreign_key="user.id", max_length=32)
+
+
+class FastTrackTask(SQLModel, table=True):
+    """One grant to process quickly after an employment: one per pre-approved scheme."""
+
+    __tablename__ = "fast_track_task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    employment_id: int = Field(foreign_key="employment.id", index=True)
+    card_id: str = Field(foreign_key="compensation_card.id", max_length=32, index=True)
+    scheme_code: str = Field(foreign_key="scheme.code", max_length=60)
+    due_on: date = Field(index=True)
+    done_on: date | None = None
+    done_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)

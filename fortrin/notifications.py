@@ -133,6 +133,7 @@ def snapshot(db: Session, application: Application) -> CaseSnapshot:
 
 def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     values: dict[str, Any] = {
+        "subject_key": due.subject_key,
         "application_id": due.application_id,
         "kind": due.kind,
         "recipient_id": due.recipient_id,
@@ -151,7 +152,7 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     statement = (
         insert(table)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["application_id", "kind", "recipient_id"])
+        .on_conflict_do_nothing(index_elements=["subject_key", "kind", "recipient_id"])
         .returning(table.c.id)
     )
     # RETURNING yields a row only when one was inserted: an exact count on both databases.

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, PlainSerializer
 from sqlmodel import Session, col, select
 
-from fortrin import clock, deadlines
+from fortrin import cards, clock, deadlines
 from fortrin.cases import blockers, timeline
 from fortrin.models import (
     ApiToken,
@@ -212,6 +212,21 @@ class InterviewOut(BaseModel):
     location: str | None
 
 
+class SharedSchemeOut(BaseModel):
+    scheme_code: str
+    scheme_name: str
+    pre_approved: bool
+    amount_limit: float | None
+
+
+class SharedCardOut(BaseModel):
+    """The applicant's compensation card as a case shows it: schemes, never the impairment."""
+
+    verification_code: str
+    valid_until: date
+    schemes: list[SharedSchemeOut]
+
+
 class ApplicationOut(BaseModel):
     id: str
     vacancy_id: str
@@ -228,6 +243,7 @@ class ApplicationOut(BaseModel):
     applicant: PersonOut
     vacancy: VacancyRefOut
     interview: InterviewOut | None
+    compensation_card: SharedCardOut | None = None
     created_at: Instant
     updated_at: Instant
     timeline: list[TimelineEntryOut] | None = None
@@ -240,7 +256,7 @@ class FeedOut(BaseModel):
 class NotificationOut(BaseModel):
     id: int
     kind: str
-    application_id: str
+    application_id: str | None
     created_at: Instant
     subject: str
     body: str
@@ -471,9 +487,33 @@ def application_out(
             if application.interview_starts_at is not None
             else None
         ),
+        compensation_card=shared_card(db, user, application.applicant_id, today),
         created_at=application.created_at,
         updated_at=application.updated_at,
         timeline=entries,
+    )
+
+
+def shared_card(db: Session, user: User, applicant_id: str, today: date) -> SharedCardOut | None:
+    """The applicant's valid card; for an employer only when the applicant chose to share it."""
+    card = cards.valid_card_for(db, applicant_id, today)
+    if card is None or card.verification_code is None:
+        return None
+    if user.role == "employer" and not card.shared_with_employers:
+        return None
+    schemes = []
+    for scheme in cards.card_schemes(db, card):
+        registered = db.get(Scheme, scheme.scheme_code)
+        schemes.append(
+            SharedSchemeOut(
+                scheme_code=scheme.scheme_code,
+                scheme_name=registered.name if registered else scheme.scheme_code,
+                pre_approved=scheme.pre_approved,
+                amount_limit=None if scheme.amount_limit is None else float(scheme.amount_limit),
+            )
+        )
+    return SharedCardOut(
+        verification_code=card.verification_code, valid_until=card.valid_until, schemes=schemes
     )
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 from sqlmodel import Session, col, select
 
 from fortrin import clock
+from fortrin.cards import load_templates
 from fortrin.errors import NotFound, ValidationFailed
 from fortrin.models import Jobcentre, Municipality, ReferenceChange, User
 from fortrin.registry import load_rates, load_schemes
@@ -63,11 +64,13 @@ def load_reference_data(db: Session) -> dict[str, int]:
     added_schemes = load_schemes(db)
     db.flush()
     added_rates = load_rates(db)
+    added_templates = load_templates(db)
     return {
         "jobcentres": added_jobcentres,
         "municipalities": added_municipalities,
         "schemes": added_schemes,
         "rates": added_rates,
+        "card_templates": added_templates,
     }
 
 

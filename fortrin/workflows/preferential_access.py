@@ -236,6 +236,9 @@ class NegotiationFields(EventFields):
     outcome: Literal["hire", "no_hire"]
     # The third point the minutes record (domain.md section 4): not deselected because of disability.
     disability_not_decisive: bool | None = None
+    # Schemes taken from the applicant's compensation card (the service resolves the card).
+    schemes_from_card: bool = False
+    card_id: str | None = None
 
 
 class RefusalFields(EventFields):

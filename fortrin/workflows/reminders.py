@@ -52,12 +52,50 @@ class CaseSnapshot:
 
 @dataclass(frozen=True)
 class Due:
-    application_id: str
+    subject_key: str  # "application:<id>" or "fast_track_task:<id>"
+    application_id: str | None
     kind: str
     recipient_id: str
     subject: str
     body: str
     link: str
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """A fast-track grant task (000, core element 4): a named person, within a stated time."""
+
+    task_id: int
+    card_id: str
+    scheme_name: str
+    employer_name: str
+    applicant_name: str
+    due_on: date
+    done: bool
+    responsible_ids: tuple[str, ...]
+
+
+def due_fast_track(task: TaskSnapshot, now: datetime, remind_days: int, base_url: str) -> list[Due]:
+    """Remind the responsible caseworker before a fast-track grant is due, and once when it is late."""
+    if task.done:
+        return []
+    today = clock.local(now).date()
+    link = f"{base_url.rstrip('/')}/cards/{task.card_id}"
+    what = f"{task.scheme_name} til {task.applicant_name} (ansat hos {task.employer_name})"
+    if task.due_on - timedelta(days=remind_days) <= today <= task.due_on:
+        kind, subject = "fast_track_due", f"Hurtigt spor: bevilling senest {long_date(task.due_on)}"
+        body = f"Bevillingen af {what} skal være behandlet senest {long_date(task.due_on)}."
+    elif today > task.due_on:
+        kind, subject = "fast_track_overdue", f"Hurtigt spor overskredet: {task.scheme_name}"
+        body = (
+            f"Bevillingen af {what} skulle have været behandlet senest "
+            f"{long_date(task.due_on)}. Behandl den nu, og markér opgaven som færdig."
+        )
+    else:
+        return []
+    text = f"{body}\n\nSe kortet: {link}"
+    key = f"fast_track_task:{task.task_id}"
+    return [Due(key, None, kind, r, subject, text, link) for r in task.responsible_ids]
 
 
 KINDS = (
@@ -70,6 +108,8 @@ KINDS = (
     "statement_overdue",
     "negotiation_overdue",
     "refusal_notice_due",
+    "fast_track_due",
+    "fast_track_overdue",
 )
 
 
@@ -92,7 +132,10 @@ def due_notifications(
 
     def add(kind: str, recipients: tuple[str, ...], subject: str, body: str) -> None:
         text = f"{body}\n\nSe sagen: {link}"
-        found.extend(Due(case.application_id, kind, r, subject, text, link) for r in recipients)
+        key = f"application:{case.application_id}"
+        found.extend(
+            Due(key, case.application_id, kind, r, subject, text, link) for r in recipients
+        )
 
     def waited(days: int) -> bool:
         entered = clock.local(case.state_since).date()

@@ -22,6 +22,7 @@ def test_db_upgrade_is_idempotent(app: Flask) -> None:
         "municipalities": 0,
         "schemes": 0,
         "rates": 0,
+        "card_templates": 0,
     }
 
 

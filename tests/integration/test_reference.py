@@ -133,6 +133,7 @@ def test_reloading_reference_data_keeps_admin_changes(app: Flask, api: Api, worl
             "municipalities": 0,
             "schemes": 0,
             "rates": 0,
+            "card_templates": 0,
         }
     municipality = api.get("/api/v1/municipalities/751", world.admin).json
     assert municipality["neighbour_jobcentre_code"] == "727"

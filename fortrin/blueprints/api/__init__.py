@@ -110,10 +110,11 @@ def paged(items: list[BaseModel], total: int) -> Response:
 from fortrin.blueprints.api import (  # noqa: E402
     applicants,
     auth,
+    cards,
     cases,
     me,
     reference,
     schemes,
 )
 
-__all__ = ["applicants", "auth", "bp", "cases", "me", "reference", "schemes"]
+__all__ = ["applicants", "auth", "bp", "cards", "cases", "me", "reference", "schemes"]

@@ -6,8 +6,10 @@ service functions as the API.
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import (
@@ -22,7 +24,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from fortrin import cases, db
+from fortrin import cards, cases, db
+from fortrin.blueprints.api.cards import verification_out
+from fortrin.errors import NotFound
 from fortrin.models import User
 from fortrin.presenters import application_out, vacancy_out
 from fortrin.security import authenticate
@@ -105,3 +109,19 @@ def home() -> ResponseReturnValue:
         if user.role in ("employer", "admin")
         else [],
     )
+
+
+@bp.app_template_filter("danish_date")
+def danish_date(value: date) -> str:
+    return format_date(value, format="long", locale="da")
+
+
+@bp.route("/cards/verify/<code>")
+def verify_card(code: str) -> ResponseReturnValue:
+    """Public: what an employer sees when it scans the card's QR code."""
+    session_db = db.session()
+    try:
+        card = verification_out(session_db, cards.verify(session_db, code))
+    except NotFound:
+        return render_template("card_verify.html", card=None, code=code), 404
+    return render_template("card_verify.html", card=card, code=code)
