@@ -291,6 +291,8 @@ def set_grant_limit(db: Session, user: User, code: str, body: dict[str, Any]) ->
     if user.role != "admin":
         raise Forbidden("Kun administratorer sætter bevillingsrammen.")
     limit = validate(GrantLimitIn, body).grant_limit
+    if limit is not None:
+        limit = limit.quantize(Decimal("0.01"))
     old = jobcentre.grant_limit
     if old != limit:
         jobcentre.grant_limit = limit

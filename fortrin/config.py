@@ -68,6 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "FORTRIN_REFUSAL_NOTICE_DAYS", 3, "working days in refusal_pending: remind employer", int
     ),
+    Setting(
+        "FORTRIN_FAST_TRACK_REMIND_DAYS", 2, "days before a fast-track grant is due: remind", int
+    ),
 )
 
 

@@ -32,12 +32,25 @@ from sqlmodel import Session, col, select
 
 from fortrin import clock
 from fortrin.errors import NotFound
-from fortrin.models import Application, ApplicationEvent, Notification, Organisation, User, Vacancy
+from fortrin.models import (
+    Application,
+    ApplicationEvent,
+    CompensationCard,
+    Employment,
+    FastTrackTask,
+    Notification,
+    Organisation,
+    Scheme,
+    User,
+    Vacancy,
+)
 from fortrin.workflows.reminders import (
     WATCHED_STATES,
     CaseSnapshot,
     Due,
+    TaskSnapshot,
     Thresholds,
+    due_fast_track,
     due_notifications,
 )
 
@@ -174,7 +187,8 @@ def create_due_for(db: Session, applications: Iterable[Application], now: dateti
 
 
 def create_due(db: Session, now: datetime) -> int:
-    """One pass over every case in a state where a reminder may be due."""
+    """One pass over every case in a state where a reminder may be due, and every open fast-track
+    grant task."""
     today = clock.local(now).date()
     candidates = db.exec(
         select(Application).where(
@@ -182,7 +196,53 @@ def create_due(db: Session, now: datetime) -> int:
             or_(col(Application.opinion_due).is_(None), col(Application.opinion_due) >= today),
         )
     ).all()
-    return create_due_for(db, candidates, now)
+    return create_due_for(db, candidates, now) + create_due_fast_track(db, now)
+
+
+def _task_snapshot(db: Session, task: FastTrackTask) -> TaskSnapshot:
+    card = db.get(CompensationCard, task.card_id)
+    employment = db.get(Employment, task.employment_id)
+    assert card is not None and employment is not None
+    applicant = db.get(User, card.applicant_id)
+    scheme = db.get(Scheme, task.scheme_code)
+    creator = db.get(User, card.created_by)
+    if creator is not None and creator.active and creator.jobcentre_code == card.jobcentre_code:
+        responsible: tuple[str, ...] = (creator.id,)
+    else:
+        responsible = tuple(
+            sorted(
+                db.exec(
+                    select(User.id).where(
+                        User.role == "caseworker",
+                        User.jobcentre_code == card.jobcentre_code,
+                        col(User.active).is_(True),
+                    )
+                ).all()
+            )
+        )
+    return TaskSnapshot(
+        task_id=task.id or 0,
+        card_id=card.id,
+        scheme_name=scheme.name if scheme else task.scheme_code,
+        employer_name=employment.employer_name,
+        applicant_name=applicant.name if applicant else "",
+        due_on=task.due_on,
+        done=task.done_on is not None,
+        responsible_ids=responsible,
+    )
+
+
+def create_due_fast_track(db: Session, now: datetime) -> int:
+    config = current_app.config
+    email = bool(config["FORTRIN_SMTP_URL"])
+    remind_days = int(config["FORTRIN_FAST_TRACK_REMIND_DAYS"])
+    created = 0
+    for task in db.exec(select(FastTrackTask).where(col(FastTrackTask.done_on).is_(None))).all():
+        for due in due_fast_track(
+            _task_snapshot(db, task), now, remind_days, str(config["FORTRIN_BASE_URL"])
+        ):
+            created += _insert_once(db, due, now, email)
+    return created
 
 
 # --- delivery ------------------------------------------------------------------------------------
