@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from fortrin import accounts, cases, clock
+from fortrin import accounts, cards, cases, clock
 from fortrin.models import User
 
 PASSWORD = "fortrin-demo"
@@ -249,6 +249,37 @@ def load(db: Session) -> bool:
         reasoning="Du er ikke blevet ansat, fordi en anden ansøger har mere erfaring med "
         "journalføring i Sundhedsplatformen.",
     )
+
+    # Carla has a compensation card from Frederiksberg (template "mobility") and shares it with
+    # employers: Københavns Kommune sees its schemes in her case, never the impairment summary.
+    admin = users["admin@fortrin.example"]
+    frb = users["sagsbehandler.frb@fortrin.example"]
+    for code in ("101", "147", "751"):
+        cards.set_grant_limit(db, admin, code, {"grant_limit": 50000})
+    talk = cards.add_conversation(
+        db,
+        frb,
+        carla.id,
+        {
+            "held_on": today.isoformat(),
+            "topics": ["qualifications", "impairment", "match"],
+            "notes": "Kontoruddannelse, erfaring med journalisering; behov for hæve-sænkebord.",
+        },
+    )
+    card = cards.create_card(
+        db,
+        frb,
+        {
+            "applicant_id": carla.id,
+            "conversation_ids": [talk.id],
+            "template_code": "mobility",
+            "impairment_summary": "Nedsat gangfunktion; kan ikke løfte over 5 kg.",
+            "valid_until": (today + timedelta(days=365)).isoformat(),
+            "fast_track": {"responsible": "Frederik Foss, Jobcenter Frederiksberg", "max_days": 14},
+        },
+    )
+    cards.issue(db, frb, card.id)
+    cards.share(db, carla, card.id, {"shared": True})
 
     # Anna also got a market stall: hired.
     stall_case = apply(anna, v_stall, "direct")
