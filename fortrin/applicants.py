@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, select
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 
 from fortrin import clock
 from fortrin.errors import Forbidden, NotFound
@@ -89,3 +90,24 @@ def put_profile(
     db.add(profile)
     db.flush()
     return applicant, profile
+
+
+def search(db: Session, user: User, query: str, limit: int, offset: int) -> list[User]:
+    """Applicants the caller may see, by name or e-mail: the home jobcentre's caseworkers see those
+    of its area, admins all. (Handling jobcentres reach theirs through the cases.)"""
+    if user.role not in ("caseworker", "admin"):
+        raise Forbidden("Kun jobcentre og administratorer kan søge borgere.")
+    conditions = [col(User.role) == "applicant"]
+    if user.role == "caseworker":
+        area = select(Municipality.code).where(Municipality.jobcentre_code == user.jobcentre_code)
+        conditions.append(col(User.home_municipality_code).in_(area))
+    if query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        conditions.append(
+            or_(func.lower(col(User.name)).like(pattern), func.lower(col(User.email)).like(pattern))
+        )
+    return list(
+        db.exec(
+            select(User).where(*conditions).order_by(col(User.name)).limit(limit).offset(offset)
+        ).all()
+    )

@@ -158,3 +158,13 @@ def test_an_applicant_cannot_tell_that_others_have_cases_on_a_vacancy(
     seen = ok(api.get(f"/api/v1/vacancies/{v['id']}", world.applicant))
     assert seen["may_be_filled"] is None and seen["outstanding_duties"] == []
     assert ok(api.get(f"/api/v1/vacancies/{v['id']}", world.employer))["may_be_filled"] is False
+
+
+def test_a_caseworker_finds_the_applicants_of_its_own_area(api: Api, world: World) -> None:
+    found = api.get("/api/v1/applicants?q=IDA", world.cw_aarhus).json
+    assert [a["id"] for a in found] == [world.applicant.id]
+    assert set(found[0]) == {"id", "name", "email", "home_municipality_code"}  # no CPR, no health
+    assert api.get("/api/v1/applicants?q=ida", world.cw_kbh).json == []
+    assert len(api.get("/api/v1/applicants", world.admin).json) == 2
+    assert api.get("/api/v1/applicants", world.employer).status_code == 403
+    assert api.get("/api/v1/applicants", world.applicant).status_code == 403

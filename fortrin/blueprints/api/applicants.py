@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
+from pydantic import BaseModel
 
 from fortrin import applicants, db
 from fortrin.applicants import ProfileUpdate
-from fortrin.blueprints.api import bp, caller, json_object, render
-from fortrin.blueprints.api.spec import api_route
+from fortrin.blueprints.api import bp, caller, json_object, page_args, render
+from fortrin.blueprints.api.spec import QueryParam, api_route
 from fortrin.presenters import ProfileOut, profile_out
 
 
@@ -41,3 +42,31 @@ def put_profile(user_id: str) -> Response:
 def get_profile(user_id: str) -> Response:
     applicant, profile = applicants.get_profile(db.session(), caller(), user_id)
     return render(profile_out(applicant, profile))
+
+
+class ApplicantOut(BaseModel):
+    id: str
+    name: str
+    email: str
+    home_municipality_code: str | None
+
+
+@api_route(
+    bp,
+    "/applicants",
+    "GET",
+    "Find applicants by name or e-mail (caseworkers: their jobcentre's area; admin: all)",
+    "applicants",
+    response=ApplicantOut,
+    many=True,
+    errors=(403,),
+    query=(
+        QueryParam("q", {"type": "string"}, "part of the name or e-mail"),
+        QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"),
+        QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+    ),
+)
+def find_applicants() -> Response:
+    limit, offset = page_args()
+    rows = applicants.search(db.session(), caller(), request.args.get("q", ""), limit, offset)
+    return render([ApplicantOut.model_validate(u, from_attributes=True) for u in rows])
