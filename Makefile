@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
+NPM_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
+
 .PHONY: setup run lint test clean
 
 $(STAMP): pyproject.toml
@@ -13,7 +15,15 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: $(STAMP)
+# DKFDS (Det Fælles Designsystem) from the npm registry, copied to static/ where the pages load it.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/dkfds && mkdir -p static/dkfds
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/dkfds/
+	rm -f node_modules/.installed-*
+	touch $(NPM_STAMP)
+
+setup: $(STAMP) $(NPM_STAMP)
 
 run: setup
 	$(BIN)/flask --app fortrin db upgrade
@@ -29,4 +39,4 @@ test: lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance node_modules static/dkfds .pytest_cache .mypy_cache .ruff_cache

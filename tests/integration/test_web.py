@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.integration.conftest import PASSWORD, World
+from tests.integration.conftest import PASSWORD, Api, World, apply, vacancy
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
@@ -31,16 +31,16 @@ def sign_in(client: FlaskClient, email: str, next_url: str = "") -> TestResponse
 def test_the_login_page_is_danish_with_labelled_fields(client: FlaskClient) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="da">' in page
-    assert '<label for="email">E-mail</label>' in page
-    assert '<label for="password">Adgangskode</label>' in page
-    assert 'href="#indhold"' in page
+    assert 'for="email">E-mail</label>' in page
+    assert 'for="password">Adgangskode</label>' in page
+    assert 'href="#main-content"' in page
 
 
 def test_signing_in_leads_to_the_home_page(client: FlaskClient, world: World) -> None:
     response = sign_in(client, world.applicant.email)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
-    assert "Velkommen, Ida Ansøger" in home
+    assert "Mine ansøgninger med fortrinsadgang" in home and "Ida Ansøger" in home
 
 
 def test_a_wrong_password_is_refused(client: FlaskClient, world: World) -> None:
@@ -80,3 +80,30 @@ def test_logout_needs_a_post_with_csrf(client: FlaskClient, world: World) -> Non
     token = csrf_token(client, "/")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_a_case_action_without_csrf_token_is_refused_and_changes_nothing(
+    app: Flask, world: World
+) -> None:
+    api = Api(app, app.test_client())
+    v = vacancy(api, world.employer)
+    case = apply(api, world.applicant, v["id"])
+    browser = app.test_client()
+    sign_in(browser, world.employer.email)
+    response = browser.post(
+        f"/applications/{case['id']}", data={"type": "eligibility_check", "eligible": "true"}
+    )
+    assert response.status_code == 400
+    after = api.get(f"/api/v1/applications/{case['id']}", world.employer).json
+    assert after["state"] == "awaiting_eligibility_check" and len(after["timeline"]) == 1
+    page = browser.get(f"/applications/{case['id']}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    done = browser.post(
+        f"/applications/{case['id']}",
+        data={"csrf_token": token.group(1), "type": "eligibility_check", "eligible": "true"},
+    )
+    assert done.status_code == 302
+    assert api.get(f"/api/v1/applications/{case['id']}", world.employer).json["state"] == (
+        "interview_required"
+    )

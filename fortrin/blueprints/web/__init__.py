@@ -6,17 +6,13 @@ service functions as the API.
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
-from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import (
     LoginManager,
     UserMixin,
-    current_user,
-    login_required,
     login_user,
     logout_user,
 )
@@ -24,11 +20,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from fortrin import cards, cases, db
+from fortrin import cards, db
 from fortrin.blueprints.api.cards import verification_out
 from fortrin.errors import NotFound
 from fortrin.models import User
-from fortrin.presenters import application_out, vacancy_out
 from fortrin.security import authenticate
 
 bp = Blueprint("web", __name__)
@@ -94,28 +89,6 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("web.login"))
 
 
-@bp.route("/")
-@login_required
-def home() -> ResponseReturnValue:
-    user: User = current_user.user
-    session_db = db.session()
-    applications, _ = cases.list_applications(session_db, user, limit=50)
-    vacancies, _ = cases.list_vacancies(session_db, user, limit=50)
-    return render_template(
-        "home.html",
-        user=user,
-        applications=[application_out(session_db, user, a, False) for a in applications],
-        vacancies=[vacancy_out(session_db, user, v) for v in vacancies]
-        if user.role in ("employer", "admin")
-        else [],
-    )
-
-
-@bp.app_template_filter("danish_date")
-def danish_date(value: date) -> str:
-    return format_date(value, format="long", locale="da")
-
-
 @bp.route("/cards/verify/<code>")
 def verify_card(code: str) -> ResponseReturnValue:
     """Public: what an employer sees when it scans the card's QR code."""
@@ -125,3 +98,9 @@ def verify_card(code: str) -> ResponseReturnValue:
     except NotFound:
         return render_template("card_verify.html", card=None, code=code), 404
     return render_template("card_verify.html", card=card, code=code)
+
+
+# The pages register themselves on ``bp``.
+from fortrin.blueprints.web import pages  # noqa: E402
+
+__all__ = ["bp", "login_manager", "pages"]

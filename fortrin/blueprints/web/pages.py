@@ -1,0 +1,239 @@
+"""The pages of each user group. Thin: they call the same service functions as the API, so the
+workflow layer decides and scopes everything (style.md: permissions in the workflow layer)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fortrin import cards, cases, clock, db, deadlines
+from fortrin.blueprints.web import bp
+from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
+from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from fortrin.models import User
+from fortrin.presenters import ApplicationOut, application_out, vacancy_out
+from fortrin.registry import list_schemes
+from fortrin.workflows import preferential_access as pa
+
+ROLE_NAMES = {
+    "admin": "administrator",
+    "caseworker": "sagsbehandler",
+    "employer": "arbejdsgiver",
+    "applicant": "ansøger",
+}
+OWNER_NAMES = {"employer": "arbejdsgiveren", "jobcentre": "jobcenteret", "applicant": "dig"}
+KIND_NAMES = {
+    "job": "Stilling",
+    "stall": "Stadeplads",
+    "kiosk": "Kiosk",
+    "taxi": "Taxibevilling",
+    "other_licence": "Anden bevilling",
+}
+VACANCY_STATES = {"open": "Åben", "filled": "Besat", "withdrawn": "Trukket tilbage"}
+
+
+@bp.app_template_filter("danish_date")
+def danish_date(value: date | str) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, format="long", locale="da")
+
+
+@bp.app_template_filter("danish_datetime")
+def danish_datetime(value: datetime) -> str:
+    return format_datetime(clock.local(value), "d. MMMM y 'kl.' HH:mm", locale="da")
+
+
+@bp.app_template_filter("days_left")
+def days_left(value: date | str) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    left = (day - clock.today()).days
+    if left < 0:
+        return "fristen er overskredet"
+    return {0: "i dag", 1: "i morgen"}.get(left, f"om {left} dage")
+
+
+@bp.app_context_processor
+def _names() -> dict[str, Any]:
+    return {
+        "ROLE_NAMES": ROLE_NAMES,
+        "OWNER_NAMES": OWNER_NAMES,
+        "KIND_NAMES": KIND_NAMES,
+        "VACANCY_STATES": VACANCY_STATES,
+    }
+
+
+def _user() -> User:
+    user: User = current_user.user
+    return user
+
+
+def _queue_due(application: ApplicationOut) -> date | None:
+    """When the jobcentre should have acted (the escalation thresholds), for sorting the queue."""
+    since = clock.local(application.updated_at).date()
+    days = {"awaiting_assessment": 5, "negotiation_required": 10, "statement_required": 10}
+    if application.state in days:
+        return deadlines.add_working_days(since, days[application.state])
+    if application.deadlines:
+        return application.deadlines[0].due
+    return None
+
+
+@bp.route("/")
+@login_required
+def home() -> ResponseReturnValue:
+    user = _user()
+    session = db.session()
+    applications = [
+        application_out(session, user, a, with_timeline=False)
+        for a in cases.list_applications(session, user, limit=200)[0]
+    ]
+    context: dict[str, Any] = {"user": user, "applications": applications}
+    if user.role in ("employer", "admin"):
+        context["vacancies"] = [
+            vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, limit=200)[0]
+        ]
+    if user.role == "caseworker":
+        open_cases = [a for a in applications if not a.terminal]
+        context["queue"] = sorted(
+            ((a, _queue_due(a)) for a in open_cases), key=lambda item: item[1] or date.max
+        )
+    return render_template(f"home_{user.role}.html", **context)
+
+
+def _card_schemes_for(applicant_id: str) -> list[str]:
+    card = cards.valid_card_for(db.session(), applicant_id, clock.today())
+    return [s.scheme_code for s in cards.card_schemes(db.session(), card)] if card else []
+
+
+def _render_case(
+    application_id: str,
+    errors: dict[str, str] | None = None,
+    failed_event: str | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    user = _user()
+    session = db.session()
+    try:
+        application = cases.get_application(session, user, application_id)
+    except NotFound:
+        abort(404)
+    case = application_out(session, user, application)
+    scheme_choices = [(s.code, s.name) for s in list_schemes(session)]
+    forms = [(event, EVENT_FORMS[event]) for event in case.allowed_events if event in EVENT_FORMS]
+    labels = (
+        {
+            f.name: (field_id(failed_event, f.name), f.label)
+            for f in EVENT_FORMS[failed_event].fields
+        }
+        if failed_event
+        else {}
+    )
+    return render_template(
+        "application.html",
+        case=case,
+        forms=forms,
+        field_id=field_id,
+        errors=errors or {},
+        labels=labels,
+        failed_event=failed_event,
+        values=values or {},
+        scheme_choices=scheme_choices,
+        card_schemes=_card_schemes_for(application.applicant_id),
+        today=clock.today().isoformat(),
+        state_labels=pa.STATE_LABELS_DA,
+    ), status
+
+
+@bp.get("/applications/<application_id>")
+@login_required
+def application_page(application_id: str) -> ResponseReturnValue:
+    return _render_case(application_id)
+
+
+@bp.post("/applications/<application_id>")
+@login_required
+def application_action(application_id: str) -> ResponseReturnValue:
+    """Each action on the case page posts here with the event type in a hidden field."""
+    event_type = request.form.get("type", "")
+    if event_type not in EVENT_FORMS:
+        return _render_case(application_id, {"type": "ukendt handling"}, None, status=422)
+    body = body_from_form(event_type, request.form)
+    try:
+        with db.unit_of_work() as session:
+            cases.record_event(session, _user(), application_id, body)
+    except NotFound:
+        abort(404)
+    except ValidationFailed as error:
+        return _render_case(application_id, error.fields, event_type, dict(request.form), 422)
+    except (Conflict, Forbidden) as error:
+        flash(error.message, "error")
+        return _render_case(application_id, status=error.status)
+    flash(f"{EVENT_FORMS[event_type].title}: registreret.", "success")
+    return redirect(url_for("web.application_page", application_id=application_id))
+
+
+@bp.get("/applications/<application_id>/ankestyrelsen")
+@login_required
+def opinion_page(application_id: str) -> ResponseReturnValue:
+    """For an applicant refused: the right to Ankestyrelsen's opinion, the date, and a draft request."""
+    user = _user()
+    session = db.session()
+    try:
+        application = cases.get_application(session, user, application_id)
+    except NotFound:
+        abort(404)
+    case = application_out(session, user, application)
+    if not case.deadlines:
+        abort(404)
+    return render_template("opinion.html", case=case, deadline=case.deadlines[0])
+
+
+@bp.get("/vacancies/<vacancy_id>")
+@login_required
+def vacancy_page(vacancy_id: str) -> ResponseReturnValue:
+    return _render_vacancy(vacancy_id)
+
+
+def _render_vacancy(
+    vacancy_id: str, refusal: DomainError | None = None, status: int = 200
+) -> ResponseReturnValue:
+    user = _user()
+    session = db.session()
+    try:
+        vacancy = cases.get_vacancy(session, user, vacancy_id)
+    except NotFound:
+        abort(404)
+    applications = [
+        application_out(session, user, a, with_timeline=False)
+        for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
+    ]
+    return render_template(
+        "vacancy.html",
+        vacancy=vacancy_out(session, user, vacancy),
+        applications=applications,
+        refusal=refusal,
+        user=user,
+    ), status
+
+
+@bp.post("/vacancies/<vacancy_id>/fill")
+@login_required
+def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
+    body: dict[str, Any] = {"filled_by": request.form.get("filled_by") or None}
+    if request.form.get("application_id"):
+        body["application_id"] = request.form["application_id"]
+    try:
+        with db.unit_of_work() as session:
+            cases.fill_vacancy(session, _user(), vacancy_id, body)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _render_vacancy(vacancy_id, error, error.status)
+    flash("Stillingen er registreret som besat.", "success")
+    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))

@@ -1,0 +1,84 @@
+"""End-to-end: the demo served on loopback, driven in Debian's headless Chromium by Playwright, with
+axe-core run on every page. Without Chromium (or Playwright) these tests skip, loudly; `.ci/run`
+installs Chromium when it is missing."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from fortrin import create_app, db, demo
+from tests.conftest import test_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_skipped: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def live_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("e2e") / "fortrin.sqlite3"
+    shutil.copy(sqlite_template, path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = test_settings(f"sqlite:///{path}")
+    settings["FORTRIN_BASE_URL"] = f"http://127.0.0.1:{port}"
+    app = create_app(settings)
+    app.testing = False  # serve error pages as a user sees them
+    with app.app_context(), db.unit_of_work() as session:
+        demo.load(session)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skipped.append("Playwright is not installed")
+        pytest.skip("Playwright is not installed")
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        _skipped.append("Chromium or axe-core is missing (make setup; apt-get install chromium)")
+        pytest.skip("Chromium or axe-core is missing")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="da-DK")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.write_sep("!", "Browser tests were SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(f"Reason: {_skipped[0]}.")

@@ -1,0 +1,133 @@
+"""Each user group does its job in the browser: sign in with the keyboard, read the page, act; every
+page passes axe-core with no serious or critical violation (WCAG 2.1 AA). Screenshots for the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import AXE, SCREENSHOTS
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, live_url: str, email: str) -> None:
+    """With the keyboard only: the skip link, the fields in order, Enter to submit."""
+    page.goto(f"{live_url}/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skipnav"
+    page.focus("#email")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type("fortrin-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_url}/")
+
+
+def test_the_login_page_is_accessible_and_reports_errors(page: Any, live_url: str) -> None:
+    page.goto(f"{live_url}/login")
+    assert page.get_attribute("html", "lang") == "da"
+    assert_accessible(page, "login")
+    page.click("button[type=submit]")
+    assert page.locator("#error-summary").is_visible()
+    assert page.get_attribute("#email", "aria-invalid") == "true"
+    assert_accessible(page, "login-errors")
+
+
+def test_an_applicant_follows_the_case_and_finds_the_deadline(page: Any, live_url: str) -> None:
+    sign_in(page, live_url, "dennis@borger.example")
+    assert page.locator("h1").inner_text() == "Mine ansøgninger med fortrinsadgang"
+    assert "Afslag givet" in page.locator("table").inner_text()
+    assert "6. januar 2027" in page.locator("table").inner_text()
+    assert_accessible(page, "applicant-home")
+    page.click("text=Bed Ankestyrelsen om en udtalelse")
+    assert "Sidste frist: 6. januar 2027" in page.inner_text("main")
+    assert "§ 17 a" in page.input_value("#request-text")
+    assert_accessible(page, "applicant-ankestyrelsen")
+
+
+def test_an_employer_is_stopped_from_filling_and_records_the_interview(
+    page: Any, live_url: str
+) -> None:
+    sign_in(page, live_url, "hr@kk.example")
+    assert "Må ikke besættes endnu" in page.inner_text("main")
+    assert_accessible(page, "employer-home")
+    page.click("text=Administrativ medarbejder, Teknik- og Miljøforvaltningen")
+    assert_accessible(page, "employer-vacancy")
+    page.click("text=Registrér stillingen som besat")
+    assert page.locator("#error-summary").is_visible()
+    assert "må ikke besættes" in page.inner_text("#error-summary").lower()
+    page.click("text=Bo Berg")
+    assert "Samtale aftalt" in page.inner_text("main")
+    assert_accessible(page, "employer-case")
+    page.click("text=Registrér samtalen")
+    assert "Samtalen er holdt: registreret." in page.inner_text("[role=status]")
+    assert "Samtale holdt; afventer arbejdsgiverens beslutning" in page.inner_text("main")
+
+
+def test_a_caseworker_writes_the_minutes_with_the_card_schemes_prefilled(
+    page: Any, live_url: str
+) -> None:
+    sign_in(page, live_url, "sagsbehandler.frb@fortrin.example")
+    assert page.locator("h1").inner_text() == "Arbejdskø"
+    assert "Nabojobcenter (bek. § 7)" in page.inner_text("main")
+    assert_accessible(page, "caseworker-queue")
+    page.click("text=Carla Christensen: Administrativ medarbejder, Teknik- og Miljøforvaltningen")
+    assert page.is_checked("#negotiation-held-schemes-presented-assistive_devices")
+    assert page.is_checked("#negotiation-held-schemes-presented-personal_assistance")
+    page.check("#negotiation-held-competences-considered-true")
+    page.check("#negotiation-held-disability-not-decisive-true")
+    page.select_option("#negotiation-held-outcome", "no_hire")
+    page.fill("#negotiation-held-minutes", "For kort")
+    page.click("text=Gem referatet")
+    summary = page.locator("#error-summary")
+    assert summary.is_visible() and "Referat" in summary.inner_text()
+    assert page.get_attribute("#negotiation-held-minutes", "aria-invalid") == "true"
+    assert_accessible(page, "caseworker-minutes-error")
+    page.click("#error-summary a")
+    assert page.evaluate("document.activeElement.id") == "negotiation-held-minutes"
+    page.fill(
+        "#negotiation-held-minutes",
+        "Kompetencer gennemgået; hæve-sænkebord og personlig "
+        "assistance præsenteret. Arbejdsgiveren fastholder afslaget.",
+    )
+    page.click("text=Gem referatet")
+    assert "Referat af forhandlingen: registreret." in page.inner_text("[role=status]")
+    assert "skriftligt, begrundet afslag" in page.inner_text("main")
+
+
+def test_the_public_card_check_needs_no_sign_in(page: Any, live_url: str) -> None:
+    sign_in(page, live_url, "carla@borger.example")
+    page.click("text=Administrativ medarbejder")
+    code = page.inner_text("main").split("kode ")[1].split(")")[0]
+    page.goto(f"{live_url}/logout")
+    context_page = page.context.new_page()
+    context_page.context.clear_cookies()
+    context_page.goto(f"{live_url}/cards/verify/{code}")
+    assert "Kortet er gyldigt" in context_page.inner_text("main")
+    assert "Nedsat gangfunktion" not in context_page.content()
+    assert_accessible(context_page, "card-verification")
+
+
+def test_the_accessibility_check_can_fail(page: Any) -> None:
+    """The check above would catch a page without a lang, an image without alt, a nameless field."""
+    page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run()")
+    found = {v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")}
+    assert {"image-alt", "label", "html-has-lang"} <= found
