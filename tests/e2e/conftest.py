@@ -1,6 +1,7 @@
 """End-to-end: the demo served on loopback, driven in Debian's headless Chromium by Playwright, with
-axe-core run on every page. Without Chromium (or Playwright) these tests skip, loudly; `.ci/run`
-installs Chromium when it is missing."""
+axe-core run on every page. The journeys share one demo database and build on each other in file
+order, as people using one service would. Without Chromium (or Playwright) these tests skip, loudly;
+`.ci/run` installs Chromium when it is missing."""
 
 from __future__ import annotations
 

@@ -76,6 +76,7 @@ class CardOut(BaseModel):
     applicant_id: str
     applicant_name: str
     jobcentre_code: str
+    jobcentre_name: str
     state: str
     template_code: str | None
     impairment_summary: str
@@ -142,6 +143,7 @@ def _scheme_name(session: Session, code: str) -> str:
 
 def card_out(session: Session, card: CompensationCard) -> CardOut:
     applicant = session.get(User, card.applicant_id)
+    jobcentre = session.get(Jobcentre, card.jobcentre_code)
     employments = {e.id: e for e in cards.employments_of(session, card)}
     tasks: list[TaskOut] = []
     for task in cards.tasks_of(session, card):
@@ -162,6 +164,7 @@ def card_out(session: Session, card: CompensationCard) -> CardOut:
         applicant_id=card.applicant_id,
         applicant_name=applicant.name if applicant else "",
         jobcentre_code=card.jobcentre_code,
+        jobcentre_name=jobcentre.name if jobcentre else "",
         state=cards.effective_state(card, clock.today()),
         template_code=card.template_code,
         impairment_summary=card.impairment_summary,

@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fortrin import cards, cases, clock, db, deadlines
+from fortrin import applicants, cards, cases, clock, db, deadlines, reference
 from fortrin.blueprints.web import bp
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
 from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -67,7 +67,7 @@ def _names() -> dict[str, Any]:
     }
 
 
-def _user() -> User:
+def signed_in_user() -> User:
     user: User = current_user.user
     return user
 
@@ -86,7 +86,7 @@ def _queue_due(application: ApplicationOut) -> date | None:
 @bp.route("/")
 @login_required
 def home() -> ResponseReturnValue:
-    user = _user()
+    user = signed_in_user()
     session = db.session()
     applications = [
         application_out(session, user, a, with_timeline=False)
@@ -117,7 +117,7 @@ def _render_case(
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    user = _user()
+    user = signed_in_user()
     session = db.session()
     try:
         application = cases.get_application(session, user, application_id)
@@ -166,7 +166,7 @@ def application_action(application_id: str) -> ResponseReturnValue:
     body = body_from_form(event_type, request.form)
     try:
         with db.unit_of_work() as session:
-            cases.record_event(session, _user(), application_id, body)
+            cases.record_event(session, signed_in_user(), application_id, body)
     except NotFound:
         abort(404)
     except ValidationFailed as error:
@@ -182,7 +182,7 @@ def application_action(application_id: str) -> ResponseReturnValue:
 @login_required
 def opinion_page(application_id: str) -> ResponseReturnValue:
     """For an applicant refused: the right to Ankestyrelsen's opinion, the date, and a draft request."""
-    user = _user()
+    user = signed_in_user()
     session = db.session()
     try:
         application = cases.get_application(session, user, application_id)
@@ -203,7 +203,7 @@ def vacancy_page(vacancy_id: str) -> ResponseReturnValue:
 def _render_vacancy(
     vacancy_id: str, refusal: DomainError | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    user = _user()
+    user = signed_in_user()
     session = db.session()
     try:
         vacancy = cases.get_vacancy(session, user, vacancy_id)
@@ -230,10 +230,107 @@ def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
         body["application_id"] = request.form["application_id"]
     try:
         with db.unit_of_work() as session:
-            cases.fill_vacancy(session, _user(), vacancy_id, body)
+            cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
     except NotFound:
         abort(404)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status)
     flash("Stillingen er registreret som besat.", "success")
     return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
+
+
+VACANCY_FIELDS = (
+    ("title", "Titel", "text", "", ()),
+    ("kind", "Type", "select", "", tuple(KIND_NAMES.items())),
+    (
+        "formal_education_requirement",
+        "Formelle uddannelseskrav",
+        "textarea",
+        "Det uddannelsesniveau, opslaget kræver. Andre krav (fx timetal) kan ikke udelukke en ansøger "
+        "med fortrinsadgang (004 § 3.6).",
+        (),
+    ),
+    ("application_deadline", "Ansøgningsfrist", "date", "", ()),
+    ("workplace_municipality_code", "Arbejdsstedets kommune", "select", "", ()),
+    (
+        "workplace_jobcentre_code",
+        "Er arbejdsstedet et jobcenter? Vælg det",
+        "select",
+        "Kun hvis stillingen er i kommunens eget jobcenter (bek. § 7).",
+        (),
+    ),
+)
+
+
+@bp.get("/vacancies")
+@login_required
+def vacancies_page() -> ResponseReturnValue:
+    """Open vacancies to apply to with preferential access (applicants; caseworkers for a citizen)."""
+    user = signed_in_user()
+    session = db.session()
+    rows = [vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, "open")[0]]
+    citizens = applicants.search(session, user, "", 500, 0) if user.role == "caseworker" else []
+    return render_template("vacancies.html", vacancies=rows, user=user, citizens=citizens)
+
+
+@bp.post("/vacancies/<vacancy_id>/apply")
+@login_required
+def vacancy_apply(vacancy_id: str) -> ResponseReturnValue:
+    body = {"vacancy_id": vacancy_id, "route": request.form.get("route") or None}
+    if request.form.get("applicant_id"):
+        body["applicant_id"] = request.form["applicant_id"]
+    try:
+        with db.unit_of_work() as session:
+            created = cases.create_application(session, signed_in_user(), body)
+    except DomainError as error:
+        message = error.message
+        if isinstance(error, ValidationFailed):
+            message = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        flash(f"Ansøgningen blev ikke oprettet: {message}", "error")
+        return redirect(url_for("web.vacancies_page"))
+    flash("Ansøgningen med fortrinsadgang er oprettet.", "success")
+    return redirect(url_for("web.application_page", application_id=created.id))
+
+
+def _municipality_options() -> tuple[tuple[str, str], ...]:
+    return tuple((m.code, m.name) for m in reference.list_municipalities(db.session()))
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@login_required
+def vacancy_new() -> ResponseReturnValue:
+    user = signed_in_user()
+    if user.role != "employer":
+        abort(403)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        body = {name: (values.get(name) or None) for name, *_ in VACANCY_FIELDS}
+        try:
+            with db.unit_of_work() as session:
+                created = cases.create_vacancy(session, user, body)
+        except ValidationFailed as error:
+            errors = error.fields
+        except DomainError as error:
+            errors = {"title": error.message}
+        else:
+            flash("Stillingen er oprettet.", "success")
+            return redirect(url_for("web.vacancy_page", vacancy_id=created.id))
+    municipalities = _municipality_options()
+    fields = [
+        (
+            name,
+            label,
+            kind,
+            help_text,
+            municipalities
+            if name == "workplace_municipality_code"
+            else (municipalities if name == "workplace_jobcentre_code" else options),
+        )
+        for name, label, kind, help_text, options in VACANCY_FIELDS
+    ]
+    labels = {name: (f"vacancy-{name}".replace("_", "-"), label) for name, label, *_ in fields}
+    return render_template(
+        "vacancy_new.html", fields=fields, errors=errors, values=values, labels=labels
+    ), (422 if errors else 200)

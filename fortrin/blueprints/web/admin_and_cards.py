@@ -1,0 +1,249 @@
+"""Admin pages (the bek. § 7 routing table) and the compensation-card pages: the citizen's page, writing
+a card from a template in one screen, and the printable card with its QR code."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from markupsafe import Markup
+
+from fortrin import applicants, cards, clock, db, reference
+from fortrin.blueprints.api.cards import card_out, verification_url
+from fortrin.blueprints.web import bp
+from fortrin.blueprints.web.pages import signed_in_user
+from fortrin.errors import DomainError, NotFound, ValidationFailed
+from fortrin.models import User
+
+
+def _admin() -> User:
+    user = signed_in_user()
+    if user.role != "admin":
+        abort(403)
+    return user
+
+
+@bp.get("/admin/routing")
+@login_required
+def admin_routing() -> ResponseReturnValue:
+    _admin()
+    session = db.session()
+    jobcentres = {j.code: j.name for j, _ in reference.list_jobcentres(session)}
+    return render_template(
+        "admin_routing.html",
+        municipalities=reference.list_municipalities(session),
+        jobcentres=jobcentres,
+        changes=reference.list_changes(session)[:100],
+    )
+
+
+@bp.route("/admin/routing/<code>", methods=["GET", "POST"])
+@login_required
+def admin_routing_edit(code: str) -> ResponseReturnValue:
+    user = _admin()
+    session = db.session()
+    try:
+        municipality = reference.get_municipality(session, code)
+    except NotFound:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            with db.unit_of_work() as work:
+                reason = (request.form.get("reason") or "").strip()
+                if not reason:
+                    raise ValidationFailed({"reason": "skriv hvorfor (fx ministeriets oversigt)"})
+                reference.set_neighbour(work, user, code, request.form.get("neighbour", ""), reason)
+        except ValidationFailed as error:
+            errors = error.fields
+        else:
+            flash(f"Nabojobcenteret for {municipality.name} er gemt.", "success")
+            return redirect(url_for("web.admin_routing"))
+    jobcentres = [(j.code, j.name) for j, _ in reference.list_jobcentres(session)]
+    return render_template(
+        "admin_routing_edit.html", municipality=municipality, jobcentres=jobcentres, errors=errors
+    ), (422 if errors else 200)
+
+
+# --- the citizen and the card ----------------------------------------------------------------------
+
+
+@bp.get("/applicants/<applicant_id>")
+@login_required
+def applicant_page(applicant_id: str) -> ResponseReturnValue:
+    user = signed_in_user()
+    session = db.session()
+    try:
+        applicant, profile = applicants.get_profile(session, user, applicant_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "applicant.html",
+        applicant=applicant,
+        profile=profile,
+        home=applicants.is_home_caseworker(session, user, applicant),
+        conversations=cards.conversations_of(session, user, applicant_id),
+        cards=[card_out(session, c) for c in cards.cards_of(session, user, applicant_id)],
+        today=clock.today().isoformat(),
+    )
+
+
+@bp.post("/applicants/<applicant_id>/conversations")
+@login_required
+def conversation_add(applicant_id: str) -> ResponseReturnValue:
+    body = {
+        "held_on": request.form.get("held_on") or None,
+        "topics": request.form.getlist("topics"),
+        "notes": request.form.get("notes", ""),
+    }
+    try:
+        with db.unit_of_work() as session:
+            cards.add_conversation(session, signed_in_user(), applicant_id, body)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        fields = getattr(error, "fields", {})
+        flash("Samtalen blev ikke gemt: " + ("; ".join(fields.values()) or error.message), "error")
+    else:
+        flash("Samtalen er gemt.", "success")
+    return redirect(url_for("web.applicant_page", applicant_id=applicant_id))
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@login_required
+def card_new() -> ResponseReturnValue:
+    """One screen: a template, the conversations already held, a few lines; save as draft or issue."""
+    user = signed_in_user()
+    session = db.session()
+    applicant_id = request.values.get("applicant", "")
+    try:
+        applicant = applicants.get_applicant(session, user, applicant_id)
+    except NotFound:
+        abort(404)
+    if not applicants.is_home_caseworker(session, user, applicant):
+        abort(403)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        body = {
+            "applicant_id": applicant.id,
+            "template_code": request.form.get("template_code") or None,
+            "conversation_ids": request.form.getlist("conversation_ids"),
+            "impairment_summary": request.form.get("impairment_summary", ""),
+            "valid_until": request.form.get("valid_until") or None,
+            "fast_track": {
+                "responsible": request.form.get("responsible", ""),
+                "max_days": int(request.form["max_days"])
+                if request.form.get("max_days", "").isdigit()
+                else None,
+            },
+        }
+        try:
+            with db.unit_of_work() as work:
+                card = cards.create_card(work, user, body)
+                if request.form.get("issue") == "yes":
+                    cards.issue(work, user, card.id)
+        except ValidationFailed as error:
+            errors = error.fields
+        except DomainError as error:
+            errors = {"template_code": error.message}
+        else:
+            flash(
+                "Kortet er udstedt." if request.form.get("issue") == "yes" else "Kladden er gemt.",
+                "success",
+            )
+            return redirect(url_for("web.card_page", card_id=card.id))
+    labels = {
+        "template_code": ("card-template", "Skabelon"),
+        "conversation_ids": ("card-conversations", "Samtaler"),
+        "schemes": ("card-template", "Ordninger"),
+        "valid_until": ("card-valid-until", "Gyldig til"),
+        "fast_track.responsible": ("card-responsible", "Ansvarlig"),
+        "fast_track.max_days": ("card-max-days", "Behandlingstid"),
+        "impairment_summary": ("card-impairment", "Funktionsnedsættelse"),
+    }
+    return render_template(
+        "card_new.html",
+        applicant=applicant,
+        templates=cards.list_templates(session, user),
+        conversations=cards.conversations_of(session, user, applicant.id),
+        errors=errors,
+        labels=labels,
+        values=values,
+        default_valid_until=(clock.today() + timedelta(days=365)).isoformat(),
+        user=user,
+    ), (422 if errors else 200)
+
+
+@bp.get("/cards/<card_id>")
+@login_required
+def card_page(card_id: str) -> ResponseReturnValue:
+    """The printable card, with its QR code for the employer's check."""
+    user = signed_in_user()
+    session = db.session()
+    try:
+        card = cards.get_card(session, user, card_id)
+    except NotFound:
+        abort(404)
+    qr = None
+    if card.verification_code:
+        buffer = io.BytesIO()
+        segno.make(verification_url(card.verification_code), error="m").save(
+            buffer,
+            kind="svg",
+            scale=4,
+            xmldecl=False,
+            svgns=True,
+            title="QR-kode til kontrol af kortet",
+        )
+        qr = Markup(buffer.getvalue().decode())
+    return render_template(
+        "card.html",
+        card=card_out(session, card),
+        qr=qr,
+        user=user,
+        can_manage=user.role == "caseworker" and user.jobcentre_code == card.jobcentre_code,
+    )
+
+
+@bp.post("/cards/<card_id>/<action>")
+@login_required
+def card_action(card_id: str, action: str) -> ResponseReturnValue:
+    if action not in ("issue", "revoke", "share"):
+        abort(404)
+    try:
+        with db.unit_of_work() as session:
+            if action == "issue":
+                cards.issue(session, signed_in_user(), card_id)
+            elif action == "revoke":
+                cards.revoke(
+                    session, signed_in_user(), card_id, {"reason": request.form.get("reason", "")}
+                )
+            else:
+                cards.share(
+                    session,
+                    signed_in_user(),
+                    card_id,
+                    {"shared": request.form.get("shared") == "yes"},
+                )
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        fields = getattr(error, "fields", {})
+        flash("; ".join(fields.values()) or error.message, "error")
+    else:
+        flash(
+            {
+                "issue": "Kortet er udstedt.",
+                "revoke": "Kortet er tilbagekaldt.",
+                "share": "Dit valg om deling er gemt.",
+            }[action],
+            "success",
+        )
+    return redirect(url_for("web.card_page", card_id=card_id))
