@@ -698,3 +698,28 @@ def report(db: Session, user: User, jobcentre: str, start: date, end: date) -> d
             1 for t in tasks if t.done_on is not None and t.done_on <= t.due_on
         ),
     }
+
+
+def open_work(db: Session, user: User) -> tuple[list[CompensationCard], list[FastTrackTask]]:
+    """A caseworker's card work: its jobcentre's draft cards and open fast-track grants by due date."""
+    if user.role != "caseworker":
+        return [], []
+    drafts = list(
+        db.exec(
+            select(CompensationCard)
+            .where(
+                CompensationCard.jobcentre_code == user.jobcentre_code,
+                CompensationCard.state == "draft",
+            )
+            .order_by(col(CompensationCard.created_at))
+        ).all()
+    )
+    own = select(CompensationCard.id).where(CompensationCard.jobcentre_code == user.jobcentre_code)
+    tasks = list(
+        db.exec(
+            select(FastTrackTask)
+            .where(col(FastTrackTask.card_id).in_(own), col(FastTrackTask.done_on).is_(None))
+            .order_by(col(FastTrackTask.due_on))
+        ).all()
+    )
+    return drafts, tasks

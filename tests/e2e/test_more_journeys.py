@@ -66,3 +66,59 @@ def test_an_admin_changes_the_routing_table_and_sees_the_history(page: Any, live
     page.click("button:has-text('Gem')")
     assert "Nabojobcenteret for Aarhus er gemt." in page.inner_text("[role=status]")
     assert "Beskæftigelsesministeriets oversigt" in page.inner_text("main")
+
+
+def test_an_admin_maintains_users_organisations_rates_templates_and_limits(
+    page: Any, live_url: str
+) -> None:
+    sign_in(page, live_url, "admin@fortrin.example")
+    page.click("text=Brugere")
+    assert_accessible(page, "admin-users")
+    page.fill("#u-email", "ny.sagsbehandler@fortrin.example")
+    page.fill("#u-name", "Nina Ny")
+    page.fill("#u-password", "en-god-adgangskode")
+    page.select_option("#u-role", "caseworker")
+    page.select_option("#u-jobcentre", "751")
+    page.click("button:has-text('Opret bruger')")
+    assert "Brugeren er oprettet." in page.inner_text("[role=status]")
+    page.fill("#u-email", "ny.sagsbehandler@fortrin.example")  # taken: refused, nothing created
+    page.fill("#u-password", "en-god-adgangskode")
+    page.select_option("#u-role", "caseworker")
+    page.select_option("#u-jobcentre", "751")
+    page.click("button:has-text('Opret bruger')")
+    assert "Ikke gemt." in page.inner_text("[role=alert]")
+    assert page.locator("td", has_text="Nina Ny").count() == 1
+    page.goto(f"{live_url}/admin/organisations")
+    assert_accessible(page, "admin-organisations")
+    page.goto(f"{live_url}/admin/rates")
+    assert_accessible(page, "admin-rates")
+    page.goto(f"{live_url}/admin/templates")
+    assert_accessible(page, "admin-templates")
+    page.goto(f"{live_url}/admin/jobcentres")
+    assert_accessible(page, "admin-jobcentres")
+    page.fill("#limit-751", "75000")
+    page.locator("tr", has_text="Jobcenter Aarhus").locator("button").click()
+    assert "Bevillingsrammen er gemt." in page.inner_text("[role=status]")
+    assert page.input_value("#limit-751") == "75000"
+
+
+def test_a_caseworker_registers_and_runs_the_fast_track(page: Any, live_url: str) -> None:
+    sign_in(page, live_url, "sagsbehandler.frb@fortrin.example")
+    page.click("text=Carla Christensen: Administrativ medarbejder, Teknik- og Miljøforvaltningen")
+    page.click("main >> a >> text=Carla Christensen")
+    page.click("text=Ret registreringen")
+    page.fill("#profile-education", "Kontoruddannelse (EUD)")
+    page.click("text=Gem registreringen")
+    assert "Registreringen er gemt." in page.inner_text("[role=status]")
+    page.click("text=Kort gyldigt til")
+    page.fill("#employer-name", "Frederiksberg Kommune")
+    page.fill("#starts-on", "2026-12-07")
+    page.click("text=Registrér ansættelsen")
+    assert "det hurtige spor er åbnet" in page.inner_text("[role=status]")
+    assert_accessible(page, "caseworker-fast-track")
+    page.goto(f"{live_url}/")
+    assert "Åbn kortet" in page.inner_text("main")
+    page.click("text=Åbn kortet")
+    page.click("text=Markér som behandlet")
+    assert "Bevillingen er markeret som behandlet." in page.inner_text("[role=status]")
+    assert "(til tiden)" in page.inner_text("main")

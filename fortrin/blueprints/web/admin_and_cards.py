@@ -21,7 +21,7 @@ from fortrin.errors import DomainError, NotFound, ValidationFailed
 from fortrin.models import User
 
 
-def _admin() -> User:
+def admin_user() -> User:
     user = signed_in_user()
     if user.role != "admin":
         abort(403)
@@ -31,7 +31,7 @@ def _admin() -> User:
 @bp.get("/admin/routing")
 @login_required
 def admin_routing() -> ResponseReturnValue:
-    _admin()
+    admin_user()
     session = db.session()
     jobcentres = {j.code: j.name for j, _ in reference.list_jobcentres(session)}
     return render_template(
@@ -45,7 +45,7 @@ def admin_routing() -> ResponseReturnValue:
 @bp.route("/admin/routing/<code>", methods=["GET", "POST"])
 @login_required
 def admin_routing_edit(code: str) -> ResponseReturnValue:
-    user = _admin()
+    user = admin_user()
     session = db.session()
     try:
         municipality = reference.get_municipality(session, code)
@@ -247,3 +247,64 @@ def card_action(card_id: str, action: str) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("web.card_page", card_id=card_id))
+
+
+@bp.post("/applicants/<applicant_id>/profile")
+@login_required
+def profile_save(applicant_id: str) -> ResponseReturnValue:
+    """The home jobcentre's registration (bek. § 5)."""
+    body = {
+        name: request.form.get(name, "")
+        for name in ("education", "qualifications", "disability_nature", "disability_extent")
+    }
+    try:
+        with db.unit_of_work() as session:
+            applicants.put_profile(session, signed_in_user(), applicant_id, body)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        fields = getattr(error, "fields", {})
+        flash(
+            "Registreringen blev ikke gemt: " + ("; ".join(fields.values()) or error.message),
+            "error",
+        )
+    else:
+        flash("Registreringen er gemt.", "success")
+    return redirect(url_for("web.applicant_page", applicant_id=applicant_id))
+
+
+@bp.post("/cards/<card_id>/employment")
+@login_required
+def card_employment(card_id: str) -> ResponseReturnValue:
+    body = {
+        "employer_name": request.form.get("employer_name", ""),
+        "starts_on": request.form.get("starts_on") or None,
+    }
+    try:
+        with db.unit_of_work() as session:
+            cards.record_employment(session, signed_in_user(), card_id, body)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        fields = getattr(error, "fields", {})
+        flash(
+            "Ansættelsen blev ikke gemt: " + ("; ".join(fields.values()) or error.message), "error"
+        )
+    else:
+        flash("Ansættelsen er registreret; det hurtige spor er åbnet.", "success")
+    return redirect(url_for("web.card_page", card_id=card_id))
+
+
+@bp.post("/fast-track-tasks/<int:task_id>/done")
+@login_required
+def fast_track_done(task_id: int) -> ResponseReturnValue:
+    try:
+        with db.unit_of_work() as session:
+            task = cards.complete_task(session, signed_in_user(), task_id, {})
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("web.home"))
+    flash("Bevillingen er markeret som behandlet.", "success")
+    return redirect(url_for("web.card_page", card_id=task.card_id))

@@ -102,6 +102,10 @@ def home() -> ResponseReturnValue:
         context["queue"] = sorted(
             ((a, _queue_due(a)) for a in open_cases), key=lambda item: item[1] or date.max
         )
+        drafts, tasks = cards.open_work(session, user)
+        names = {u.id: u.name for u in applicants.search(session, user, "", 500, 0)}
+        context["drafts"] = [(c, names.get(c.applicant_id, "")) for c in drafts]
+        context["tasks"] = tasks
     return render_template(f"home_{user.role}.html", **context)
 
 

@@ -1,0 +1,177 @@
+"""Admin pages: users, organisations, rates, card templates and grant limits. Each form goes through
+the same service function as the API and the CLI; a refusal is shown in an alert and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlmodel import col, select
+
+from fortrin import accounts, cards, db, reference, registry
+from fortrin.blueprints.web import bp
+from fortrin.blueprints.web.admin_and_cards import admin_user
+from fortrin.errors import DomainError
+from fortrin.models import Organisation, User
+
+ROLES = (
+    ("applicant", "Ansøger"),
+    ("caseworker", "Sagsbehandler"),
+    ("employer", "Arbejdsgiver"),
+    ("admin", "Administrator"),
+)
+KINDS = (
+    ("municipality", "Kommune"),
+    ("region", "Region"),
+    ("municipal_partnership", "Kommunalt fællesskab"),
+    ("state_institution", "Statslig institution"),
+    ("publicly_funded", "Mindst 50 % offentligt finansieret"),
+)
+
+
+def _attempt(action: Callable[[], Any], success: str) -> None:
+    """Run one change in a unit of work and say how it went."""
+    try:
+        with db.unit_of_work():
+            action()
+    except DomainError as error:
+        fields = getattr(error, "fields", {})
+        detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+        flash(f"Ikke gemt. {error.message} {detail}".strip(), "error")
+    else:
+        flash(success, "success")
+
+
+def _form(*names: str) -> dict[str, Any]:
+    return {name: (request.form.get(name) or "").strip() or None for name in names}
+
+
+def _decimal(raw: str | None) -> Decimal | None:
+    try:
+        return Decimal((raw or "").replace(",", ".")) if raw else None
+    except InvalidOperation:
+        return Decimal(-1)  # refused by the service with the field named
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def admin_users() -> ResponseReturnValue:
+    admin_user()
+    session = db.session()
+    if request.method == "POST":
+        data = _form(
+            "email",
+            "password",
+            "role",
+            "name",
+            "jobcentre_code",
+            "organisation_id",
+            "home_municipality_code",
+        )
+        _attempt(lambda: accounts.create_user(session, **data), "Brugeren er oprettet.")
+        return redirect(url_for("web.admin_users"))
+    users = session.exec(select(User).order_by(col(User.created_at).desc()).limit(200)).all()
+    organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
+    jobcentres = [(j.code, j.name) for j, _ in reference.list_jobcentres(session)]
+    municipalities = [(m.code, m.name) for m in reference.list_municipalities(session)]
+    return render_template(
+        "admin_users.html",
+        users=users,
+        roles=ROLES,
+        organisations=organisations,
+        jobcentres=jobcentres,
+        municipalities=municipalities,
+    )
+
+
+@bp.route("/admin/organisations", methods=["GET", "POST"])
+@login_required
+def admin_organisations() -> ResponseReturnValue:
+    admin_user()
+    session = db.session()
+    if request.method == "POST":
+        data = _form("name", "kind", "municipality_code", "cvr")
+        data["public_funding_share"] = _decimal(request.form.get("public_funding_share"))
+        _attempt(
+            lambda: accounts.create_organisation(session, **data), "Organisationen er oprettet."
+        )
+        return redirect(url_for("web.admin_organisations"))
+    organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
+    municipalities = [(m.code, m.name) for m in reference.list_municipalities(session)]
+    return render_template(
+        "admin_organisations.html",
+        organisations=organisations,
+        kinds=KINDS,
+        municipalities=municipalities,
+    )
+
+
+@bp.route("/admin/rates", methods=["GET", "POST"])
+@login_required
+def admin_rates() -> ResponseReturnValue:
+    user = admin_user()
+    session = db.session()
+    if request.method == "POST":
+        code = request.form.get("scheme_code", "")
+        amount = _decimal(request.form.get("amount"))
+        body = {
+            **_form("name", "unit", "valid_from", "source"),
+            "amount": float(amount) if amount is not None else None,
+        }
+        _attempt(lambda: registry.add_rate(session, user, code, body), "Satsen er tilføjet.")
+        return redirect(url_for("web.admin_rates"))
+    schemes = [(s, registry.rate_versions(session, s.code)) for s in registry.list_schemes(session)]
+    return render_template("admin_rates.html", schemes=schemes)
+
+
+@bp.route("/admin/templates", methods=["GET", "POST"])
+@login_required
+def admin_templates() -> ResponseReturnValue:
+    user = admin_user()
+    session = db.session()
+    if request.method == "POST":
+        code = (request.form.get("code") or "").strip()
+        rows = []
+        for i in range(4):
+            scheme = request.form.get(f"scheme_{i}")
+            if scheme:
+                rows.append(
+                    {
+                        "scheme_code": scheme,
+                        "need": request.form.get(f"need_{i}", ""),
+                        "pre_approved": request.form.get(f"pre_approved_{i}") == "yes",
+                    }
+                )
+        body = {**_form("name", "description", "job_functions"), "schemes": rows}
+        body = {
+            k: ("" if v is None and k in ("description", "job_functions") else v)
+            for k, v in body.items()
+        }
+        _attempt(lambda: cards.put_template(session, user, code, body), "Skabelonen er gemt.")
+        return redirect(url_for("web.admin_templates"))
+    return render_template(
+        "admin_templates.html",
+        templates=cards.list_templates(session, user),
+        schemes=registry.list_schemes(session),
+    )
+
+
+@bp.route("/admin/jobcentres", methods=["GET", "POST"])
+@login_required
+def admin_jobcentres() -> ResponseReturnValue:
+    user = admin_user()
+    session = db.session()
+    if request.method == "POST":
+        code = request.form.get("code", "")
+        limit = _decimal(request.form.get("grant_limit"))
+        body = {"grant_limit": float(limit) if limit is not None else None}
+        _attempt(
+            lambda: cards.set_grant_limit(session, user, code, body), "Bevillingsrammen er gemt."
+        )
+        return redirect(url_for("web.admin_jobcentres"))
+    jobcentres = [j for j, _ in reference.list_jobcentres(session)]
+    return render_template("admin_jobcentres.html", jobcentres=jobcentres)
