@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 NPM_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup run lint test clean
+.PHONY: setup run lint test clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# English (Flask-Babel): compiled from the committed catalogue at every setup, cheap and idempotent.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d fortrin/translations
 
 # DKFDS (Det Fælles Designsystem) from the npm registry, copied to static/ where the pages load it.
 $(NPM_STAMP): package.json package-lock.json
@@ -23,7 +27,7 @@ $(NPM_STAMP): package.json package-lock.json
 	rm -f node_modules/.installed-*
 	touch $(NPM_STAMP)
 
-setup: $(STAMP) $(NPM_STAMP)
+setup: $(STAMP) $(NPM_STAMP) translations
 
 run: setup
 	$(BIN)/flask --app fortrin db upgrade

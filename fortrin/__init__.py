@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -25,10 +25,9 @@ babel = Babel()
 
 
 def _locale() -> str:
+    """Danish first: English only for those who choose it (the switch in the footer)."""
     chosen = session.get("lang")
-    if chosen in ("da", "en"):
-        return str(chosen)
-    return request.accept_languages.best_match(["da", "en"]) or "da"
+    return str(chosen) if chosen in ("da", "en") else "da"
 
 
 def _secret_key(settings: dict[str, Any]) -> str:
@@ -70,6 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings["FORTRIN_ENV"] == "production",
         MAX_CONTENT_LENGTH=1024 * 1024,
         BABEL_DEFAULT_LOCALE="da",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
         WTF_CSRF_TIME_LIMIT=None,
     )

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fortrin import deadlines
 from fortrin.errors import Conflict, Forbidden, ValidationFailed
+from fortrin.i18n import N_
 from fortrin.validation import validate
 
 
@@ -61,21 +62,21 @@ VACANCY_KINDS = ("job", "stall", "kiosk", "taxi", "other_licence")
 LICENCE_KINDS = frozenset({"stall", "kiosk", "taxi", "other_licence"})
 
 STATE_LABELS_DA: dict[str, str] = {
-    State.AWAITING_ASSESSMENT: "Afventer jobcenterets vurdering",
-    State.AWAITING_ELIGIBILITY_CHECK: "Afventer arbejdsgiverens kontrol af uddannelseskrav",
-    State.INTERVIEW_REQUIRED: "Ansøgeren skal indkaldes til samtale",
-    State.INTERVIEW_SCHEDULED: "Samtale aftalt",
-    State.INTERVIEWED: "Samtale holdt; afventer arbejdsgiverens beslutning",
-    State.STATEMENT_REQUIRED: "Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse",
-    State.NEGOTIATION_REQUIRED: "Arbejdsgiver og jobcenter skal forhandle",
-    State.REFUSAL_PENDING: "Arbejdsgiveren skal sende et begrundet afslag med klagevejledning",
-    State.OPINION_WINDOW: "Afslag givet; ansøgeren kan bede Ankestyrelsen om en udtalelse",
-    State.OPINION_REQUESTED: "Ankestyrelsen er bedt om en udtalelse",
-    State.HIRED: "Ansat",
-    State.NOT_SUITABLE: "Jobcenteret vurderede, at stillingen ikke passer",
-    State.NOT_ELIGIBLE: "Opfylder ikke de formelle krav",
-    State.WITHDRAWN: "Trukket tilbage",
-    State.CLOSED: "Afsluttet",
+    State.AWAITING_ASSESSMENT: N_("Afventer jobcenterets vurdering"),
+    State.AWAITING_ELIGIBILITY_CHECK: N_("Afventer arbejdsgiverens kontrol af uddannelseskrav"),
+    State.INTERVIEW_REQUIRED: N_("Ansøgeren skal indkaldes til samtale"),
+    State.INTERVIEW_SCHEDULED: N_("Samtale aftalt"),
+    State.INTERVIEWED: N_("Samtale holdt; afventer arbejdsgiverens beslutning"),
+    State.STATEMENT_REQUIRED: N_("Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse"),
+    State.NEGOTIATION_REQUIRED: N_("Arbejdsgiver og jobcenter skal forhandle"),
+    State.REFUSAL_PENDING: N_("Arbejdsgiveren skal sende et begrundet afslag med klagevejledning"),
+    State.OPINION_WINDOW: N_("Afslag givet; ansøgeren kan bede Ankestyrelsen om en udtalelse"),
+    State.OPINION_REQUESTED: N_("Ankestyrelsen er bedt om en udtalelse"),
+    State.HIRED: N_("Ansat"),
+    State.NOT_SUITABLE: N_("Jobcenteret vurderede, at stillingen ikke passer"),
+    State.NOT_ELIGIBLE: N_("Opfylder ikke de formelle krav"),
+    State.WITHDRAWN: N_("Trukket tilbage"),
+    State.CLOSED: N_("Afsluttet"),
 }
 
 
@@ -91,61 +92,67 @@ DUTIES: dict[str, tuple[Duty, ...]] = {
         Duty(
             "assessment",
             "jobcentre",
-            "Jobcenteret skal vurdere, om ansøgeren kan bestride stillingen (bek. § 6 stk. 1)",
+            N_("Jobcenteret skal vurdere, om ansøgeren kan bestride stillingen (bek. § 6 stk. 1)"),
         ),
     ),
     State.AWAITING_ELIGIBILITY_CHECK: (
         Duty(
             "eligibility_check",
             "employer",
-            "Arbejdsgiveren skal tage stilling til de formelle krav (bek. § 6 stk. 2)",
+            N_("Arbejdsgiveren skal tage stilling til de formelle krav (bek. § 6 stk. 2)"),
         ),
     ),
     State.INTERVIEW_REQUIRED: (
         Duty(
             "interview",
             "employer",
-            "Arbejdsgiveren skal indkalde til personlig samtale (bek. § 6 stk. 2)",
+            N_("Arbejdsgiveren skal indkalde til personlig samtale (bek. § 6 stk. 2)"),
         ),
     ),
     State.INTERVIEW_SCHEDULED: (
         Duty(
             "interview",
             "employer",
-            "Arbejdsgiveren skal holde den aftalte samtale (bek. § 6 stk. 2)",
+            N_("Arbejdsgiveren skal holde den aftalte samtale (bek. § 6 stk. 2)"),
         ),
     ),
     State.INTERVIEWED: (
-        Duty("decision", "employer", "Arbejdsgiveren skal træffe beslutning efter samtalen"),
+        Duty("decision", "employer", N_("Arbejdsgiveren skal træffe beslutning efter samtalen")),
     ),
     State.STATEMENT_REQUIRED: (
         Duty(
             "statement",
             "employer",
-            "Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse (bek. § 6 stk. 3 nr. 1)",
+            N_(
+                "Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse (bek. § 6 stk. 3 nr. 1)"
+            ),
         ),
     ),
     State.NEGOTIATION_REQUIRED: (
         Duty(
             "negotiation",
             "jobcentre",
-            "Jobcenteret skal forhandle med arbejdsgiveren og skrive "
-            "referat (bek. § 6 stk. 3 nr. 2)",
+            N_(
+                "Jobcenteret skal forhandle med arbejdsgiveren og skrive "
+                "referat (bek. § 6 stk. 3 nr. 2)"
+            ),
         ),
     ),
     State.REFUSAL_PENDING: (
         Duty(
             "refusal_notice",
             "employer",
-            "Arbejdsgiveren skal give skriftligt, begrundet afslag "
-            "med klagevejledning (004 § 3.5.2)",
+            N_(
+                "Arbejdsgiveren skal give skriftligt, begrundet afslag "
+                "med klagevejledning (004 § 3.5.2)"
+            ),
         ),
     ),
     State.OPINION_REQUESTED: (
         Duty(
             "record_opinion",
             "jobcentre",
-            "Jobcenteret registrerer Ankestyrelsens udtalelse, når den kommer",
+            N_("Jobcenteret registrerer Ankestyrelsens udtalelse, når den kommer"),
         ),
     ),
 }

@@ -131,3 +131,19 @@ def test_the_accessibility_check_can_fail(page: Any) -> None:
     result = page.evaluate("async () => await axe.run()")
     found = {v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")}
     assert {"image-alt", "label", "html-has-lang"} <= found
+
+
+def test_a_user_who_chooses_english_gets_english(page: Any, live_url: str) -> None:
+    page.goto(f"{live_url}/login")
+    page.click("footer >> text=English")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("h1").inner_text() == "Sign in"
+    page.fill("#email", "dennis@borger.example")
+    page.fill("#password", "fortrin-demo")
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "My applications with preferential access"
+    table = page.inner_text("table")
+    assert "Refused; the applicant can ask" in table and "6 January 2027" in table
+    assert_accessible(page, "applicant-home-english")
+    page.click("footer >> text=Dansk")
+    assert page.get_attribute("html", "lang") == "da"

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length
 from fortrin import cards, db
 from fortrin.blueprints.api.cards import verification_out
 from fortrin.errors import NotFound
+from fortrin.i18n import N_
 from fortrin.models import User
 from fortrin.security import authenticate
 
@@ -49,9 +50,11 @@ def _load_user(user_id: str) -> SessionUser | None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired("Skriv din e-mail."), Length(max=254)])
+    email = EmailField(
+        "E-mail", validators=[DataRequired(N_("Skriv din e-mail.")), Length(max=254)]
+    )
     password = PasswordField(
-        "Adgangskode", validators=[DataRequired("Skriv din adgangskode."), Length(max=200)]
+        "Adgangskode", validators=[DataRequired(N_("Skriv din adgangskode.")), Length(max=200)]
     )
 
 
@@ -74,7 +77,10 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = authenticate(db.session(), form.email.data or "", form.password.data or "")
         if user is not None:
-            session.clear()
+            language = session.get("lang")
+            session.clear()  # a fresh session at sign-in; only the language choice survives
+            if language:
+                session["lang"] = language
             login_user(SessionUser(user))
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
         failed = True

@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from fortrin import clock
+from fortrin.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -30,151 +31,168 @@ class EventForm:
     fields: tuple[FormField, ...] = field(default_factory=tuple)
 
 
-REASONING_HELP = "Skriv en konkret begrundelse (mindst 20 tegn). Den indgår i sagens dokumentation."
+REASONING_HELP = N_(
+    "Skriv en konkret begrundelse (mindst 20 tegn). Den indgår i sagens dokumentation."
+)
 
 EVENT_FORMS: dict[str, EventForm] = {
     "assessment": EventForm(
-        "Jobcenterets vurdering",
-        "Gem vurderingen",
-        "Kan ansøgeren bestride stillingen? Ved ja kontakter jobcenteret arbejdsgiveren (bek. § 6 stk. 1).",
+        N_("Jobcenterets vurdering"),
+        N_("Gem vurderingen"),
+        N_(
+            "Kan ansøgeren bestride stillingen? Ved ja kontakter jobcenteret arbejdsgiveren (bek. § 6 stk. "
+            "1)."
+        ),
         (
-            FormField("can_perform", "Kan ansøgeren bestride stillingen?", "bool"),
-            FormField("reasoning", "Begrundelse", "textarea", REASONING_HELP, optional=True),
+            FormField("can_perform", N_("Kan ansøgeren bestride stillingen?"), "bool"),
+            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
         ),
     ),
     "eligibility_check": EventForm(
-        "Formelle krav",
-        "Gem",
-        "Ved stillinger er det kun formelle uddannelseskrav, der kan udelukke samtalen; ved "
-        "bevillinger kun, at ansøgeren er åbenbart ringere kvalificeret.",
+        N_("Formelle krav"),
+        N_("Gem"),
+        N_(
+            "Ved stillinger er det kun formelle uddannelseskrav, der kan udelukke samtalen; ved "
+            "bevillinger kun, at ansøgeren er åbenbart ringere kvalificeret."
+        ),
         (
-            FormField("eligible", "Skal ansøgeren indkaldes til samtale?", "bool"),
-            FormField("reasoning", "Begrundelse", "textarea", REASONING_HELP, optional=True),
+            FormField("eligible", N_("Skal ansøgeren indkaldes til samtale?"), "bool"),
+            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
         ),
     ),
     "interview_scheduled": EventForm(
-        "Indkald til samtale",
-        "Gem samtalen",
-        "",
+        N_("Indkald til samtale"),
+        N_("Gem samtalen"),
+        N_(""),
         (
-            FormField("starts_at", "Tidspunkt", "datetime", "Dato og klokkeslæt (dansk tid)."),
-            FormField("location", "Sted", "text", "Adresse og lokale, eller online."),
+            FormField(
+                "starts_at", N_("Tidspunkt"), "datetime", N_("Dato og klokkeslæt (dansk tid).")
+            ),
+            FormField("location", N_("Sted"), "text", N_("Adresse og lokale, eller online.")),
         ),
     ),
     "interview_held": EventForm(
-        "Samtalen er holdt",
-        "Registrér samtalen",
-        "",
-        (FormField("notes", "Noter", "textarea", optional=True),),
+        N_("Samtalen er holdt"),
+        N_("Registrér samtalen"),
+        N_(""),
+        (FormField("notes", N_("Noter"), "textarea", optional=True),),
     ),
     "interview_declined": EventForm(
-        "Ansøgeren takker nej til samtalen",
-        "Registrér afbud",
-        "Sagen afsluttes.",
-        (FormField("reason", "Årsag", "text"),),
+        N_("Ansøgeren takker nej til samtalen"),
+        N_("Registrér afbud"),
+        N_("Sagen afsluttes."),
+        (FormField("reason", N_("Årsag"), "text"),),
     ),
     "decision": EventForm(
-        "Beslutning efter samtalen",
-        "Gem beslutningen",
-        "Ansættes ansøgeren ikke, skal I give jobcenteret en skriftlig redegørelse og forhandle, før "
-        "stillingen besættes (bek. § 6 stk. 3).",
+        N_("Beslutning efter samtalen"),
+        N_("Gem beslutningen"),
+        N_(
+            "Ansættes ansøgeren ikke, skal I give jobcenteret en skriftlig redegørelse og forhandle, før "
+            "stillingen besættes (bek. § 6 stk. 3)."
+        ),
         (
             FormField(
                 "outcome",
-                "Beslutning",
+                N_("Beslutning"),
                 "select",
                 options=(
-                    ("hired", "Ansøgeren ansættes"),
-                    ("not_hired", "Ansøgeren ansættes ikke"),
-                    ("internal_candidate_hired", "En intern ansøger ansættes"),
+                    ("hired", N_("Ansøgeren ansættes")),
+                    ("not_hired", N_("Ansøgeren ansættes ikke")),
+                    ("internal_candidate_hired", N_("En intern ansøger ansættes")),
                 ),
             ),
-            FormField("reasoning", "Begrundelse", "textarea", REASONING_HELP, optional=True),
+            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
         ),
     ),
     "statement_submitted": EventForm(
-        "Skriftlig redegørelse til jobcenteret",
-        "Send redegørelsen",
-        "Hvorfor ønskes ansøgeren ikke ansat (bek. § 6 stk. 3 nr. 1)?",
-        (FormField("text", "Redegørelse", "textarea", REASONING_HELP),),
+        N_("Skriftlig redegørelse til jobcenteret"),
+        N_("Send redegørelsen"),
+        N_("Hvorfor ønskes ansøgeren ikke ansat (bek. § 6 stk. 3 nr. 1)?"),
+        (FormField("text", N_("Redegørelse"), "textarea", REASONING_HELP),),
     ),
     "negotiation_held": EventForm(
-        "Referat af forhandlingen",
-        "Gem referatet",
-        "Referatet skal vise tre ting: at ansøgerens kompetencer er taget i betragtning, at "
-        "arbejdsgiveren kender de kompenserende ordninger, og at ansøgeren ikke er fravalgt på grund "
-        "af handicap.",
+        N_("Referat af forhandlingen"),
+        N_("Gem referatet"),
+        N_(
+            "Referatet skal vise tre ting: at ansøgerens kompetencer er taget i betragtning, at "
+            "arbejdsgiveren kender de kompenserende ordninger, og at ansøgeren ikke er fravalgt på grund "
+            "af handicap."
+        ),
         (
-            FormField("held_on", "Dato for forhandlingen", "date"),
+            FormField("held_on", N_("Dato for forhandlingen"), "date"),
             FormField(
                 "competences_considered",
-                "1. Er ansøgerens kompetencer taget i betragtning?",
+                N_("1. Er ansøgerens kompetencer taget i betragtning?"),
                 "bool",
             ),
             FormField(
                 "schemes_presented",
-                "2. Ordninger præsenteret for arbejdsgiveren",
+                N_("2. Ordninger præsenteret for arbejdsgiveren"),
                 "schemes",
-                "Ordningerne fra ansøgerens kompensationskort er valgt på forhånd.",
+                N_("Ordningerne fra ansøgerens kompensationskort er valgt på forhånd."),
             ),
             FormField(
                 "disability_not_decisive",
-                "3. Er ansøgeren fravalgt uafhængigt af handicap?",
+                N_("3. Er ansøgeren fravalgt uafhængigt af handicap?"),
                 "bool",
             ),
-            FormField("minutes", "Referat", "textarea", REASONING_HELP),
+            FormField("minutes", N_("Referat"), "textarea", REASONING_HELP),
             FormField(
                 "outcome",
-                "Resultat",
+                N_("Resultat"),
                 "select",
                 options=(
-                    ("no_hire", "Arbejdsgiveren fastholder afslaget"),
-                    ("hire", "Ansøgeren ansættes"),
+                    ("no_hire", N_("Arbejdsgiveren fastholder afslaget")),
+                    ("hire", N_("Ansøgeren ansættes")),
                 ),
             ),
         ),
     ),
     "refusal_notified": EventForm(
-        "Skriftligt afslag med klagevejledning",
-        "Registrér afslaget",
-        "Afslaget er en afgørelse: det skal være skriftligt, begrundet og have klagevejledning.",
+        N_("Skriftligt afslag med klagevejledning"),
+        N_("Registrér afslaget"),
+        N_(
+            "Afslaget er en afgørelse: det skal være skriftligt, begrundet og have klagevejledning."
+        ),
         (
-            FormField("reasoning", "Begrundelse i afslaget", "textarea", REASONING_HELP),
-            FormField("sent_on", "Sendt den", "date"),
+            FormField("reasoning", N_("Begrundelse i afslaget"), "textarea", REASONING_HELP),
+            FormField("sent_on", N_("Sendt den"), "date"),
             FormField(
                 "channel",
-                "Sendt som",
+                N_("Sendt som"),
                 "select",
                 options=(
-                    ("digital_post", "Digital Post"),
-                    ("letter", "Almindeligt brev"),
-                    ("quickpost", "Quickpost"),
+                    ("digital_post", N_("Digital Post")),
+                    ("letter", N_("Almindeligt brev")),
+                    ("quickpost", N_("Quickpost")),
                 ),
             ),
-            FormField("received_on", "Modtaget den (hvis kendt)", "date", optional=True),
+            FormField("received_on", N_("Modtaget den (hvis kendt)"), "date", optional=True),
         ),
     ),
     "opinion_requested": EventForm(
-        "Anmodning til Ankestyrelsen",
-        "Registrér anmodningen",
-        "",
-        (FormField("requested_on", "Anmodningen blev sendt den", "date"),),
+        N_("Anmodning til Ankestyrelsen"),
+        N_("Registrér anmodningen"),
+        N_(""),
+        (FormField("requested_on", N_("Anmodningen blev sendt den"), "date"),),
     ),
     "opinion_received": EventForm(
-        "Ankestyrelsens udtalelse",
-        "Registrér udtalelsen",
-        "",
+        N_("Ankestyrelsens udtalelse"),
+        N_("Registrér udtalelsen"),
+        N_(""),
         (
-            FormField("received_on", "Modtaget den", "date"),
-            FormField("duties_kept", "Fandt Ankestyrelsen, at pligterne var overholdt?", "bool"),
-            FormField("summary", "Resumé", "textarea"),
+            FormField("received_on", N_("Modtaget den"), "date"),
+            FormField(
+                "duties_kept", N_("Fandt Ankestyrelsen, at pligterne var overholdt?"), "bool"
+            ),
+            FormField("summary", N_("Resumé"), "textarea"),
         ),
     ),
     "withdrawn": EventForm(
-        "Træk ansøgningen tilbage",
-        "Træk tilbage",
-        "Sagen afsluttes.",
-        (FormField("reason", "Årsag", "text", optional=True),),
+        N_("Træk ansøgningen tilbage"),
+        N_("Træk tilbage"),
+        N_("Sagen afsluttes."),
+        (FormField("reason", N_("Årsag"), "text", optional=True),),
     ),
 }
 

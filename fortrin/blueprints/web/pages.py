@@ -7,14 +7,16 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from fortrin import applicants, cards, cases, clock, db, deadlines, reference
-from fortrin.blueprints.web import bp
+from fortrin.blueprints.web import bp, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
 from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from fortrin.i18n import LANGUAGES
 from fortrin.models import User
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
@@ -37,15 +39,27 @@ KIND_NAMES = {
 VACANCY_STATES = {"open": "Åben", "filled": "Besat", "withdrawn": "Trukket tilbage"}
 
 
+def page_locale() -> str:
+    return str(get_locale() or "da")
+
+
+def _date_locale() -> str:
+    """Dates in English the British way (6 January 2027), as people in Denmark expect."""
+    return "en_GB" if page_locale() == "en" else "da"
+
+
 @bp.app_template_filter("danish_date")
 def danish_date(value: date | str) -> str:
+    """A date the reader's way: "3. december 2026" (or "3 December 2026"), Copenhagen's calendar."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(day, format="long", locale="da")
+    return format_date(day, format="long", locale=_date_locale())
 
 
 @bp.app_template_filter("danish_datetime")
 def danish_datetime(value: datetime) -> str:
-    return format_datetime(clock.local(value), "d. MMMM y 'kl.' HH:mm", locale="da")
+    """24-hour time, Europe/Copenhagen."""
+    pattern = "d. MMMM y 'kl.' HH:mm" if page_locale() == "da" else "d MMMM y, HH:mm"
+    return format_datetime(clock.local(value), pattern, locale=_date_locale())
 
 
 @bp.app_template_filter("days_left")
@@ -53,13 +67,26 @@ def days_left(value: date | str) -> str:
     day = date.fromisoformat(value) if isinstance(value, str) else value
     left = (day - clock.today()).days
     if left < 0:
-        return "fristen er overskredet"
-    return {0: "i dag", 1: "i morgen"}.get(left, f"om {left} dage")
+        return gettext("fristen er overskredet")
+    if left in (0, 1):
+        return gettext("i dag") if left == 0 else gettext("i morgen")
+    return gettext("om %(days)d dage", days=left)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    """Danish or English; the choice lives in the session."""
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
 
 
 @bp.app_context_processor
 def _names() -> dict[str, Any]:
+    current = page_locale()
     return {
+        "page_locale": current,
+        "other_locale": "en" if current == "da" else "da",
         "ROLE_NAMES": ROLE_NAMES,
         "OWNER_NAMES": OWNER_NAMES,
         "KIND_NAMES": KIND_NAMES,
