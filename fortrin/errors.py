@@ -10,10 +10,13 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
+from flask_babel import gettext
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+
+from fortrin.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -90,42 +93,42 @@ class ValidationFailed(DomainError):
 
 # Danish texts for the pydantic error types a client can provoke.
 _PROBLEMS = {
-    "missing": "skal udfyldes",
-    "bool_type": "skal være true eller false",
-    "bool_parsing": "skal være true eller false",
-    "string_type": "skal være tekst",
-    "string_too_short": "er for kort",
-    "string_too_long": "er for lang",
-    "string_pattern_mismatch": "har ikke det rigtige format",
-    "int_type": "skal være et heltal",
-    "int_parsing": "skal være et heltal",
-    "int_from_float": "skal være et heltal",
-    "float_type": "skal være et tal",
-    "float_parsing": "skal være et tal",
-    "decimal_type": "skal være et tal",
-    "decimal_parsing": "skal være et tal",
-    "finite_number": "skal være et endeligt tal",
-    "greater_than": "er for lille",
-    "greater_than_equal": "er for lille",
-    "less_than": "er for stor",
-    "less_than_equal": "er for stor",
-    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_inexact": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "datetime_type": "skal være et tidspunkt (ISO 8601 med tidszone)",
-    "datetime_parsing": "skal være et tidspunkt (ISO 8601 med tidszone)",
-    "datetime_from_date_parsing": "skal være et tidspunkt (ISO 8601 med tidszone)",
-    "timezone_aware": "skal have en tidszone (fx +01:00)",
-    "literal_error": "har en ugyldig værdi",
-    "enum": "har en ugyldig værdi",
-    "list_type": "skal være en liste",
-    "dict_type": "skal være et objekt",
-    "model_type": "skal være et objekt",
-    "model_attributes_type": "skal være et objekt",
-    "too_short": "har for få elementer",
-    "too_long": "har for mange elementer",
-    "value_error": "er ugyldig",
+    "missing": N_("skal udfyldes"),
+    "bool_type": N_("skal være true eller false"),
+    "bool_parsing": N_("skal være true eller false"),
+    "string_type": N_("skal være tekst"),
+    "string_too_short": N_("er for kort"),
+    "string_too_long": N_("er for lang"),
+    "string_pattern_mismatch": N_("har ikke det rigtige format"),
+    "int_type": N_("skal være et heltal"),
+    "int_parsing": N_("skal være et heltal"),
+    "int_from_float": N_("skal være et heltal"),
+    "float_type": N_("skal være et tal"),
+    "float_parsing": N_("skal være et tal"),
+    "decimal_type": N_("skal være et tal"),
+    "decimal_parsing": N_("skal være et tal"),
+    "finite_number": N_("skal være et endeligt tal"),
+    "greater_than": N_("er for lille"),
+    "greater_than_equal": N_("er for lille"),
+    "less_than": N_("er for stor"),
+    "less_than_equal": N_("er for stor"),
+    "date_type": N_("skal være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_parsing": N_("skal være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_from_datetime_parsing": N_("skal være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_from_datetime_inexact": N_("skal være en dato (ÅÅÅÅ-MM-DD)"),
+    "datetime_type": N_("skal være et tidspunkt (ISO 8601 med tidszone)"),
+    "datetime_parsing": N_("skal være et tidspunkt (ISO 8601 med tidszone)"),
+    "datetime_from_date_parsing": N_("skal være et tidspunkt (ISO 8601 med tidszone)"),
+    "timezone_aware": N_("skal have en tidszone (fx +01:00)"),
+    "literal_error": N_("har en ugyldig værdi"),
+    "enum": N_("har en ugyldig værdi"),
+    "list_type": N_("skal være en liste"),
+    "dict_type": N_("skal være et objekt"),
+    "model_type": N_("skal være et objekt"),
+    "model_attributes_type": N_("skal være et objekt"),
+    "too_short": N_("har for få elementer"),
+    "too_long": N_("har for mange elementer"),
+    "value_error": N_("er ugyldig"),
 }
 
 
@@ -161,6 +164,19 @@ _HTTP_CODES = {
 }
 
 
+_WEB_PAGES = {
+    403: (N_("Ingen adgang"), N_("Du har ikke adgang til denne side.")),
+    404: (N_("Siden findes ikke"), N_("Siden findes ikke, eller du har ikke adgang til den.")),
+    500: (N_("Der opstod en fejl"), N_("Der opstod en uventet fejl. Prøv igen om lidt.")),
+}
+
+
+def _web_error(status: int) -> tuple[str, int]:
+    """A page in the service's own layout and language, not a bare server page."""
+    title, text = _WEB_PAGES[status]
+    return render_template("error.html", title=gettext(title), text=gettext(text)), status
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
@@ -178,18 +194,22 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response | HTTPException:
+    def _http(error: HTTPException) -> Response | HTTPException | tuple[str, int]:
         if not request.path.startswith("/api/"):
+            if error.code in _WEB_PAGES:
+                return _web_error(error.code)
             return error
         status = error.code or 500
         code, message = _HTTP_CODES.get(status, ("http_error", "Forespørgslen blev afvist."))
         return error_response(status, {"code": code, "message": message})
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
+    def _unexpected(error: Exception) -> Response | tuple[str, int]:
         if app.testing:
             raise error  # a test must see the traceback, not a tidy 500
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if not request.path.startswith("/api/"):
+            return _web_error(500)
         return error_response(
             500, {"code": "internal_error", "message": "Der opstod en uventet fejl."}
         )

@@ -186,7 +186,7 @@ LEGAL_TEXT_MIN = 20
 
 def _real_text(value: str) -> str:
     if sum(1 for char in value if not char.isspace()) < LEGAL_TEXT_MIN:
-        raise ValueError(f"skal indeholde mindst {LEGAL_TEXT_MIN} tegn ud over mellemrum")
+        raise ValueError(N_("skal indeholde mindst 20 tegn ud over mellemrum"))
     return value
 
 

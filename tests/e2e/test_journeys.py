@@ -145,5 +145,15 @@ def test_a_user_who_chooses_english_gets_english(page: Any, live_url: str) -> No
     table = page.inner_text("table")
     assert "Refused; the applicant can ask" in table and "6 January 2027" in table
     assert_accessible(page, "applicant-home-english")
+    page.click("table >> a >> nth=0")
+    main = page.inner_text("main")
+    assert "Case history" in main and "Deadline for the request to Ankestyrelsen" in main
+    assert_accessible(page, "applicant-case-english")
+    page.click("text=How to ask Ankestyrelsen for an opinion")
+    assert "Last day: 6 January 2027" in page.inner_text("main")
+    assert "Jeg beder Ankestyrelsens" in page.input_value(
+        "#request-text"
+    )  # the request stays Danish
     page.click("footer >> text=Dansk")
     assert page.get_attribute("html", "lang") == "da"
+    assert "Sidste frist: 6. januar 2027" in page.inner_text("main")

@@ -107,3 +107,14 @@ def test_a_case_action_without_csrf_token_is_refused_and_changes_nothing(
     assert api.get(f"/api/v1/applications/{case['id']}", world.employer).json["state"] == (
         "interview_required"
     )
+
+
+def test_a_missing_page_is_a_danish_page_in_the_service_layout(client: FlaskClient) -> None:
+    response = client.get("/applications/does-not-exist/ankestyrelsen")
+    assert response.status_code in (302, 404)
+    response = client.get("/cards/verify/NOPE")
+    assert response.status_code == 404 and "Ingen kort har koden" in response.get_data(as_text=True)
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "Siden findes ikke" in page.get_data(as_text=True)
+    assert '<html lang="da">' in page.get_data(as_text=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import login_required
 from sqlmodel import col, select
 
@@ -16,20 +17,21 @@ from fortrin import accounts, cards, db, reference, registry
 from fortrin.blueprints.web import bp
 from fortrin.blueprints.web.admin_and_cards import admin_user
 from fortrin.errors import DomainError
+from fortrin.i18n import N_
 from fortrin.models import Organisation, User
 
 ROLES = (
-    ("applicant", "Ansøger"),
-    ("caseworker", "Sagsbehandler"),
-    ("employer", "Arbejdsgiver"),
-    ("admin", "Administrator"),
+    ("applicant", N_("Ansøger")),
+    ("caseworker", N_("Sagsbehandler")),
+    ("employer", N_("Arbejdsgiver")),
+    ("admin", N_("Administrator")),
 )
 KINDS = (
-    ("municipality", "Kommune"),
-    ("region", "Region"),
-    ("municipal_partnership", "Kommunalt fællesskab"),
-    ("state_institution", "Statslig institution"),
-    ("publicly_funded", "Mindst 50 % offentligt finansieret"),
+    ("municipality", N_("Kommune")),
+    ("region", N_("Region")),
+    ("municipal_partnership", N_("Kommunalt fællesskab")),
+    ("state_institution", N_("Statslig institution")),
+    ("publicly_funded", N_("Mindst halvdelen offentligt finansieret")),
 )
 
 
@@ -41,9 +43,9 @@ def _attempt(action: Callable[[], Any], success: str) -> None:
     except DomainError as error:
         fields = getattr(error, "fields", {})
         detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
-        flash(f"Ikke gemt. {error.message} {detail}".strip(), "error")
+        flash(gettext("Ikke gemt.") + f" {gettext(error.message)} {detail}".rstrip(), "error")
     else:
-        flash(success, "success")
+        flash(gettext(success), "success")
 
 
 def _form(*names: str) -> dict[str, Any]:
@@ -72,7 +74,7 @@ def admin_users() -> ResponseReturnValue:
             "organisation_id",
             "home_municipality_code",
         )
-        _attempt(lambda: accounts.create_user(session, **data), "Brugeren er oprettet.")
+        _attempt(lambda: accounts.create_user(session, **data), N_("Brugeren er oprettet."))
         return redirect(url_for("web.admin_users"))
     users = session.exec(select(User).order_by(col(User.created_at).desc()).limit(200)).all()
     organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
@@ -122,7 +124,7 @@ def admin_rates() -> ResponseReturnValue:
             **_form("name", "unit", "valid_from", "source"),
             "amount": float(amount) if amount is not None else None,
         }
-        _attempt(lambda: registry.add_rate(session, user, code, body), "Satsen er tilføjet.")
+        _attempt(lambda: registry.add_rate(session, user, code, body), N_("Satsen er tilføjet."))
         return redirect(url_for("web.admin_rates"))
     schemes = [(s, registry.rate_versions(session, s.code)) for s in registry.list_schemes(session)]
     return render_template("admin_rates.html", schemes=schemes)
@@ -151,7 +153,7 @@ def admin_templates() -> ResponseReturnValue:
             k: ("" if v is None and k in ("description", "job_functions") else v)
             for k, v in body.items()
         }
-        _attempt(lambda: cards.put_template(session, user, code, body), "Skabelonen er gemt.")
+        _attempt(lambda: cards.put_template(session, user, code, body), N_("Skabelonen er gemt."))
         return redirect(url_for("web.admin_templates"))
     return render_template(
         "admin_templates.html",

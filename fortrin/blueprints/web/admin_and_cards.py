@@ -10,6 +10,7 @@ from typing import Any
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import login_required
 from markupsafe import Markup
 
@@ -18,7 +19,15 @@ from fortrin.blueprints.api.cards import card_out, verification_url
 from fortrin.blueprints.web import bp
 from fortrin.blueprints.web.pages import signed_in_user
 from fortrin.errors import DomainError, NotFound, ValidationFailed
+from fortrin.i18n import N_
 from fortrin.models import User
+
+
+def say_refused(prefix: str, error: DomainError) -> None:
+    """Tell the user why nothing was saved, in their language where the text is known."""
+    fields = getattr(error, "fields", {})
+    reasons = "; ".join(gettext(problem) for problem in fields.values()) or gettext(error.message)
+    flash(f"{gettext(prefix)} {reasons}", "error")
 
 
 def admin_user() -> User:
@@ -62,7 +71,9 @@ def admin_routing_edit(code: str) -> ResponseReturnValue:
         except ValidationFailed as error:
             errors = error.fields
         else:
-            flash(f"Nabojobcenteret for {municipality.name} er gemt.", "success")
+            flash(
+                gettext("Nabojobcenteret for %(name)s er gemt.", name=municipality.name), "success"
+            )
             return redirect(url_for("web.admin_routing"))
     jobcentres = [(j.code, j.name) for j, _ in reference.list_jobcentres(session)]
     return render_template(
@@ -107,10 +118,9 @@ def conversation_add(applicant_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except DomainError as error:
-        fields = getattr(error, "fields", {})
-        flash("Samtalen blev ikke gemt: " + ("; ".join(fields.values()) or error.message), "error")
+        say_refused(N_("Samtalen blev ikke gemt:"), error)
     else:
-        flash("Samtalen er gemt.", "success")
+        flash(gettext("Samtalen er gemt."), "success")
     return redirect(url_for("web.applicant_page", applicant_id=applicant_id))
 
 
@@ -155,7 +165,9 @@ def card_new() -> ResponseReturnValue:
             errors = {"template_code": error.message}
         else:
             flash(
-                "Kortet er udstedt." if request.form.get("issue") == "yes" else "Kladden er gemt.",
+                gettext("Kortet er udstedt.")
+                if request.form.get("issue") == "yes"
+                else gettext("Kladden er gemt."),
                 "success",
             )
             return redirect(url_for("web.card_page", card_id=card.id))
@@ -235,15 +247,16 @@ def card_action(card_id: str, action: str) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except DomainError as error:
-        fields = getattr(error, "fields", {})
-        flash("; ".join(fields.values()) or error.message, "error")
+        say_refused(N_("Ikke gemt:"), error)
     else:
         flash(
-            {
-                "issue": "Kortet er udstedt.",
-                "revoke": "Kortet er tilbagekaldt.",
-                "share": "Dit valg om deling er gemt.",
-            }[action],
+            gettext(
+                {
+                    "issue": N_("Kortet er udstedt."),
+                    "revoke": N_("Kortet er tilbagekaldt."),
+                    "share": N_("Dit valg om deling er gemt."),
+                }[action]
+            ),
             "success",
         )
     return redirect(url_for("web.card_page", card_id=card_id))
@@ -263,13 +276,9 @@ def profile_save(applicant_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except DomainError as error:
-        fields = getattr(error, "fields", {})
-        flash(
-            "Registreringen blev ikke gemt: " + ("; ".join(fields.values()) or error.message),
-            "error",
-        )
+        say_refused(N_("Registreringen blev ikke gemt:"), error)
     else:
-        flash("Registreringen er gemt.", "success")
+        flash(gettext("Registreringen er gemt."), "success")
     return redirect(url_for("web.applicant_page", applicant_id=applicant_id))
 
 
@@ -286,12 +295,9 @@ def card_employment(card_id: str) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except DomainError as error:
-        fields = getattr(error, "fields", {})
-        flash(
-            "Ansættelsen blev ikke gemt: " + ("; ".join(fields.values()) or error.message), "error"
-        )
+        say_refused(N_("Ansættelsen blev ikke gemt:"), error)
     else:
-        flash("Ansættelsen er registreret; det hurtige spor er åbnet.", "success")
+        flash(gettext("Ansættelsen er registreret; det hurtige spor er åbnet."), "success")
     return redirect(url_for("web.card_page", card_id=card_id))
 
 
@@ -304,7 +310,7 @@ def fast_track_done(task_id: int) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(gettext(error.message), "error")
         return redirect(url_for("web.home"))
-    flash("Bevillingen er markeret som behandlet.", "success")
+    flash(gettext("Bevillingen er markeret som behandlet."), "success")
     return redirect(url_for("web.card_page", card_id=task.card_id))

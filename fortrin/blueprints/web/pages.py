@@ -16,27 +16,31 @@ from fortrin import applicants, cards, cases, clock, db, deadlines, reference
 from fortrin.blueprints.web import bp, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
 from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from fortrin.i18n import LANGUAGES
+from fortrin.i18n import LANGUAGES, N_
 from fortrin.models import User
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
 
 ROLE_NAMES = {
-    "admin": "administrator",
-    "caseworker": "sagsbehandler",
-    "employer": "arbejdsgiver",
-    "applicant": "ansøger",
+    "admin": N_("administrator"),
+    "caseworker": N_("sagsbehandler"),
+    "employer": N_("arbejdsgiver"),
+    "applicant": N_("ansøger"),
 }
-OWNER_NAMES = {"employer": "arbejdsgiveren", "jobcentre": "jobcenteret", "applicant": "dig"}
+OWNER_NAMES = {
+    "employer": N_("arbejdsgiveren"),
+    "jobcentre": N_("jobcenteret"),
+    "applicant": N_("dig"),
+}
 KIND_NAMES = {
-    "job": "Stilling",
-    "stall": "Stadeplads",
-    "kiosk": "Kiosk",
-    "taxi": "Taxibevilling",
-    "other_licence": "Anden bevilling",
+    "job": N_("Stilling"),
+    "stall": N_("Stadeplads"),
+    "kiosk": N_("Kiosk"),
+    "taxi": N_("Taxibevilling"),
+    "other_licence": N_("Anden bevilling"),
 }
-VACANCY_STATES = {"open": "Åben", "filled": "Besat", "withdrawn": "Trukket tilbage"}
+VACANCY_STATES = {"open": N_("Åben"), "filled": N_("Besat"), "withdrawn": N_("Trukket tilbage")}
 
 
 def page_locale() -> str:
@@ -203,9 +207,12 @@ def application_action(application_id: str) -> ResponseReturnValue:
     except ValidationFailed as error:
         return _render_case(application_id, error.fields, event_type, dict(request.form), 422)
     except (Conflict, Forbidden) as error:
-        flash(error.message, "error")
+        flash(gettext(error.message), "error")
         return _render_case(application_id, status=error.status)
-    flash(f"{EVENT_FORMS[event_type].title}: registreret.", "success")
+    flash(
+        gettext("%(action)s: registreret.", action=gettext(EVENT_FORMS[event_type].title)),
+        "success",
+    )
     return redirect(url_for("web.application_page", application_id=application_id))
 
 
@@ -266,28 +273,30 @@ def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
         abort(404)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status)
-    flash("Stillingen er registreret som besat.", "success")
+    flash(gettext("Stillingen er registreret som besat."), "success")
     return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
 
 
 VACANCY_FIELDS = (
-    ("title", "Titel", "text", "", ()),
-    ("kind", "Type", "select", "", tuple(KIND_NAMES.items())),
+    ("title", N_("Titel"), "text", "", ()),
+    ("kind", N_("Type"), "select", "", tuple(KIND_NAMES.items())),
     (
         "formal_education_requirement",
-        "Formelle uddannelseskrav",
+        N_("Formelle uddannelseskrav"),
         "textarea",
-        "Det uddannelsesniveau, opslaget kræver. Andre krav (fx timetal) kan ikke udelukke en ansøger "
-        "med fortrinsadgang (004 § 3.6).",
+        N_(
+            "Det uddannelsesniveau, opslaget kræver. Andre krav (fx timetal) kan ikke udelukke en "
+            "ansøger med fortrinsadgang (004 § 3.6)."
+        ),
         (),
     ),
-    ("application_deadline", "Ansøgningsfrist", "date", "", ()),
-    ("workplace_municipality_code", "Arbejdsstedets kommune", "select", "", ()),
+    ("application_deadline", N_("Ansøgningsfrist"), "date", "", ()),
+    ("workplace_municipality_code", N_("Arbejdsstedets kommune"), "select", "", ()),
     (
         "workplace_jobcentre_code",
-        "Er arbejdsstedet et jobcenter? Vælg det",
+        N_("Er arbejdsstedet et jobcenter? Vælg det"),
         "select",
-        "Kun hvis stillingen er i kommunens eget jobcenter (bek. § 7).",
+        N_("Kun hvis stillingen er i kommunens eget jobcenter (bek. § 7)."),
         (),
     ),
 )
@@ -317,9 +326,9 @@ def vacancy_apply(vacancy_id: str) -> ResponseReturnValue:
         message = error.message
         if isinstance(error, ValidationFailed):
             message = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        flash(f"Ansøgningen blev ikke oprettet: {message}", "error")
+        flash(gettext("Ansøgningen blev ikke oprettet: %(reason)s", reason=message), "error")
         return redirect(url_for("web.vacancies_page"))
-    flash("Ansøgningen med fortrinsadgang er oprettet.", "success")
+    flash(gettext("Ansøgningen med fortrinsadgang er oprettet."), "success")
     return redirect(url_for("web.application_page", application_id=created.id))
 
 
@@ -346,7 +355,7 @@ def vacancy_new() -> ResponseReturnValue:
         except DomainError as error:
             errors = {"title": error.message}
         else:
-            flash("Stillingen er oprettet.", "success")
+            flash(gettext("Stillingen er oprettet."), "success")
             return redirect(url_for("web.vacancy_page", vacancy_id=created.id))
     municipalities = _municipality_options()
     fields = [
