@@ -54,7 +54,12 @@ def test_an_applicant_follows_the_case_and_finds_the_deadline(page: Any, live_ur
     assert page.locator("h1").inner_text() == "Mine ansøgninger med fortrinsadgang"
     assert "Afslag givet" in page.locator("table").inner_text()
     assert "6. januar 2027" in page.locator("table").inner_text()
+    inbox = page.inner_text("#inbox-heading + ul")
+    assert "Du kan bede Ankestyrelsen om en udtalelse senest 6. januar 2027" in inbox
+    assert page.input_value("#calendar-url").endswith(".ics")
     assert_accessible(page, "applicant-home")
+    page.click("text=Markér som læst")
+    assert "ulæst" not in page.inner_text("#inbox-heading + ul")
     page.click("text=Bed Ankestyrelsen om en udtalelse")
     assert "Sidste frist: 6. januar 2027" in page.inner_text("main")
     assert "§ 17 a" in page.input_value("#request-text")

@@ -54,10 +54,16 @@ def test_a_caseworker_writes_and_issues_a_card_in_one_screen(page: Any, live_url
 
 def test_an_admin_changes_the_routing_table_and_sees_the_history(page: Any, live_url: str) -> None:
     sign_in(page, live_url, "admin@fortrin.example")
+    assert_accessible(page, "admin-home")
+    page.goto(f"{live_url}/no-such-page")
+    assert "Siden findes ikke" in page.inner_text("main")
+    assert_accessible(page, "error-404")
+    page.goto(f"{live_url}/")
     page.click("nav >> text=Nabojobcentre")
     assert page.locator("tbody tr").count() >= 98
     assert_accessible(page, "admin-routing")
     page.click("text=Ret nabojobcenter for Aarhus")
+    assert_accessible(page, "admin-routing-edit")
     page.select_option("#neighbour", "727")
     page.click("button:has-text('Gem')")
     assert page.locator("#error-summary").is_visible()  # the reason is required

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
-from fortrin import applicants, cards, cases, clock, db, deadlines, reference
+from fortrin import applicants, cards, cases, clock, db, deadlines, feeds, notifications, reference
 from fortrin.blueprints.web import bp, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
 from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -123,7 +123,14 @@ def home() -> ResponseReturnValue:
         application_out(session, user, a, with_timeline=False)
         for a in cases.list_applications(session, user, limit=200)[0]
     ]
-    context: dict[str, Any] = {"user": user, "applications": applications}
+    with db.unit_of_work() as work:  # the feed address is made on first use
+        calendar_url = feeds.feed_url(work, user)
+    context: dict[str, Any] = {
+        "user": user,
+        "applications": applications,
+        "inbox": notifications.for_user(session, user, 10, 0),
+        "calendar_url": calendar_url,
+    }
     if user.role in ("employer", "admin"):
         context["vacancies"] = [
             vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, limit=200)[0]
@@ -183,6 +190,17 @@ def _render_case(
         today=clock.today().isoformat(),
         state_labels=pa.STATE_LABELS_DA,
     ), status
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def notification_read(notification_id: int) -> ResponseReturnValue:
+    try:
+        with db.unit_of_work() as work:
+            notifications.mark_read(work, signed_in_user(), notification_id)
+    except NotFound:
+        abort(404)
+    return redirect(url_for("web.home"))
 
 
 @bp.get("/applications/<application_id>")
