@@ -179,7 +179,9 @@ def _web_error(status: int) -> tuple[str, int]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def _domain(error: DomainError) -> Response:
+    def _domain(error: DomainError) -> Response | tuple[str, int]:
+        if not request.path.startswith("/api/") and error.status in _WEB_PAGES:
+            return _web_error(error.status)  # a page, in the service's layout and language
         return error_response(error.status, error.body())
 
     @app.errorhandler(ValidationError)

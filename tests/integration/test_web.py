@@ -118,3 +118,13 @@ def test_a_missing_page_is_a_danish_page_in_the_service_layout(client: FlaskClie
     assert page.status_code == 404
     assert "Siden findes ikke" in page.get_data(as_text=True)
     assert '<html lang="da">' in page.get_data(as_text=True)
+
+
+def test_a_case_the_user_may_not_see_is_a_404_page_not_json(app: Flask, world: World) -> None:
+    api = Api(app, app.test_client())
+    case = apply(api, world.applicant, vacancy(api, world.employer)["id"])
+    browser = app.test_client()
+    sign_in(browser, world.applicant_kbh.email)
+    page = browser.get(f"/applications/{case['id']}")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "Siden findes ikke" in page.get_data(as_text=True)

@@ -18,7 +18,7 @@ from fortrin import applicants, cards, clock, db, reference
 from fortrin.blueprints.api.cards import card_out, verification_url
 from fortrin.blueprints.web import bp
 from fortrin.blueprints.web.pages import signed_in_user
-from fortrin.errors import DomainError, NotFound, ValidationFailed
+from fortrin.errors import DomainError, ValidationFailed
 from fortrin.i18n import N_
 from fortrin.models import User
 
@@ -56,10 +56,7 @@ def admin_routing() -> ResponseReturnValue:
 def admin_routing_edit(code: str) -> ResponseReturnValue:
     user = admin_user()
     session = db.session()
-    try:
-        municipality = reference.get_municipality(session, code)
-    except NotFound:
-        abort(404)
+    municipality = reference.get_municipality(session, code)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -89,10 +86,7 @@ def admin_routing_edit(code: str) -> ResponseReturnValue:
 def applicant_page(applicant_id: str) -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
-    try:
-        applicant, profile = applicants.get_profile(session, user, applicant_id)
-    except NotFound:
-        abort(404)
+    applicant, profile = applicants.get_profile(session, user, applicant_id)
     return render_template(
         "applicant.html",
         applicant=applicant,
@@ -115,8 +109,6 @@ def conversation_add(applicant_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             cards.add_conversation(session, signed_in_user(), applicant_id, body)
-    except NotFound:
-        abort(404)
     except DomainError as error:
         say_refused(N_("Samtalen blev ikke gemt:"), error)
     else:
@@ -131,10 +123,7 @@ def card_new() -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
     applicant_id = request.values.get("applicant", "")
-    try:
-        applicant = applicants.get_applicant(session, user, applicant_id)
-    except NotFound:
-        abort(404)
+    applicant = applicants.get_applicant(session, user, applicant_id)
     if not applicants.is_home_caseworker(session, user, applicant):
         abort(403)
     errors: dict[str, str] = {}
@@ -199,10 +188,7 @@ def card_page(card_id: str) -> ResponseReturnValue:
     """The printable card, with its QR code for the employer's check."""
     user = signed_in_user()
     session = db.session()
-    try:
-        card = cards.get_card(session, user, card_id)
-    except NotFound:
-        abort(404)
+    card = cards.get_card(session, user, card_id)
     qr = None
     if card.verification_code:
         buffer = io.BytesIO()
@@ -244,8 +230,6 @@ def card_action(card_id: str, action: str) -> ResponseReturnValue:
                     card_id,
                     {"shared": request.form.get("shared") == "yes"},
                 )
-    except NotFound:
-        abort(404)
     except DomainError as error:
         say_refused(N_("Ikke gemt:"), error)
     else:
@@ -273,8 +257,6 @@ def profile_save(applicant_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             applicants.put_profile(session, signed_in_user(), applicant_id, body)
-    except NotFound:
-        abort(404)
     except DomainError as error:
         say_refused(N_("Registreringen blev ikke gemt:"), error)
     else:
@@ -292,8 +274,6 @@ def card_employment(card_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             cards.record_employment(session, signed_in_user(), card_id, body)
-    except NotFound:
-        abort(404)
     except DomainError as error:
         say_refused(N_("Ansættelsen blev ikke gemt:"), error)
     else:
@@ -307,8 +287,6 @@ def fast_track_done(task_id: int) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             task = cards.complete_task(session, signed_in_user(), task_id, {})
-    except NotFound:
-        abort(404)
     except DomainError as error:
         flash(gettext(error.message), "error")
         return redirect(url_for("web.home"))

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from fortrin import applicants, cards, cases, clock, db, deadlines, feeds, notifications, reference
 from fortrin.blueprints.web import bp, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
-from fortrin.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from fortrin.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from fortrin.i18n import LANGUAGES, N_
 from fortrin.models import User
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
@@ -161,10 +161,7 @@ def _render_case(
 ) -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
-    try:
-        application = cases.get_application(session, user, application_id)
-    except NotFound:
-        abort(404)
+    application = cases.get_application(session, user, application_id)
     case = application_out(session, user, application)
     scheme_choices = [(s.code, s.name) for s in list_schemes(session)]
     forms = [(event, EVENT_FORMS[event]) for event in case.allowed_events if event in EVENT_FORMS]
@@ -195,11 +192,8 @@ def _render_case(
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def notification_read(notification_id: int) -> ResponseReturnValue:
-    try:
-        with db.unit_of_work() as work:
-            notifications.mark_read(work, signed_in_user(), notification_id)
-    except NotFound:
-        abort(404)
+    with db.unit_of_work() as work:
+        notifications.mark_read(work, signed_in_user(), notification_id)
     return redirect(url_for("web.home"))
 
 
@@ -220,8 +214,6 @@ def application_action(application_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             cases.record_event(session, signed_in_user(), application_id, body)
-    except NotFound:
-        abort(404)
     except ValidationFailed as error:
         return _render_case(application_id, error.fields, event_type, dict(request.form), 422)
     except (Conflict, Forbidden) as error:
@@ -240,10 +232,7 @@ def opinion_page(application_id: str) -> ResponseReturnValue:
     """For an applicant refused: the right to Ankestyrelsen's opinion, the date, and a draft request."""
     user = signed_in_user()
     session = db.session()
-    try:
-        application = cases.get_application(session, user, application_id)
-    except NotFound:
-        abort(404)
+    application = cases.get_application(session, user, application_id)
     case = application_out(session, user, application)
     if not case.deadlines:
         abort(404)
@@ -261,10 +250,7 @@ def _render_vacancy(
 ) -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
-    try:
-        vacancy = cases.get_vacancy(session, user, vacancy_id)
-    except NotFound:
-        abort(404)
+    vacancy = cases.get_vacancy(session, user, vacancy_id)
     applications = [
         application_out(session, user, a, with_timeline=False)
         for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
@@ -287,8 +273,6 @@ def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
-    except NotFound:
-        abort(404)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status)
     flash(gettext("Stillingen er registreret som besat."), "success")
