@@ -106,7 +106,7 @@ EN: dict[str, str] = {
     "Registrér udtalelsen": "Record the opinion",
     "Resultat": "Outcome",
     "Resumé": "Summary",
-    "Sagen afsluttes.": "The case is closed.",
+    "Sagen afsluttes.": "This closes the case.",
     "Sagen er afsluttet.": "The case is closed.",
     "Samtale aftalt": "Interview scheduled",
     "Samtale holdt; afventer arbejdsgiverens beslutning": "Interview held; awaiting the employer's decision",
