@@ -13,14 +13,6 @@ from fortrin.errors import Conflict, ValidationFailed, fields_from
 from fortrin.models import Jobcentre, Municipality, Organisation, User
 from fortrin.security import hash_password, normalise_email
 
-# bek. §4: the public employers preferential access binds. Private employers are not covered.
-ORGANISATION_KINDS = (
-    "municipality",
-    "region",
-    "municipal_partnership",
-    "state_institution",
-    "publicly_funded",
-)
 PUBLIC_FUNDING_THRESHOLD = Decimal("0.5")
 PASSWORD_MIN = 8
 
@@ -44,6 +36,7 @@ class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
+    # bek. §4: only public employers are bound by preferential access; private ones are refused.
     kind: Literal[
         "municipality", "region", "municipal_partnership", "state_institution", "publicly_funded"
     ]

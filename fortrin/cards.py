@@ -40,7 +40,6 @@ from fortrin.models import (
 from fortrin.registry import known_scheme_codes
 from fortrin.validation import validate
 
-TOPICS = ("qualifications", "impairment", "match", "schemes", "other")
 # Crockford's base32 without look-alikes: a code people can read off paper and type.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 Text = Annotated[str, Field(max_length=20000)]

@@ -29,11 +29,6 @@ QUICKPOST_DAYS = 2
 
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-_CHANNEL_DA = {
-    "digital_post": "Digital Post",
-    "letter": "almindeligt brev",
-    "quickpost": "Quickpost",
-}
 
 
 @lru_cache(maxsize=64)
@@ -176,7 +171,3 @@ def opinion_request_deadline(
 def has_passed(due: date, today: date) -> bool:
     """A deadline runs to the end of its day (Copenhagen), so it has passed from the next day on."""
     return today > due
-
-
-def channel_name_da(channel: str) -> str:
-    return _CHANNEL_DA[channel]

@@ -246,6 +246,7 @@ class ApplicationOut(BaseModel):
     compensation_card: SharedCardOut | None = None
     created_at: Instant
     updated_at: Instant
+    state_since: Instant
     timeline: list[TimelineEntryOut] | None = None
 
 
@@ -490,6 +491,7 @@ def application_out(
         compensation_card=shared_card(db, user, application.applicant_id, today),
         created_at=application.created_at,
         updated_at=application.updated_at,
+        state_since=application.state_since,
         timeline=entries,
     )
 

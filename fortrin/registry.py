@@ -130,8 +130,6 @@ SCHEMES: tuple[SchemeDefinition, ...] = (
     ),
 )
 
-SCHEME_CODES = frozenset(definition.code for definition in SCHEMES)
-
 
 def load_schemes(db: Session) -> int:
     """Insert the schemes that are missing; never overwrite what an administrator changed."""

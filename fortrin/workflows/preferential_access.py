@@ -57,8 +57,6 @@ BLOCKING = frozenset(
     }
 )
 
-ROUTES = ("via_jobcentre", "direct")
-VACANCY_KINDS = ("job", "stall", "kiosk", "taxi", "other_licence")
 LICENCE_KINDS = frozenset({"stall", "kiosk", "taxi", "other_licence"})
 
 STATE_LABELS_DA: dict[str, str] = {
@@ -648,10 +646,6 @@ def decide(facts: CaseFacts, role: str, body: dict[str, Any], moment: Moment) ->
 
 def outstanding_duties(state: str) -> list[Duty]:
     return list(DUTIES.get(state, ()))
-
-
-def blocks_filling(state: str) -> bool:
-    return state in BLOCKING
 
 
 def transition_table_markdown() -> str:

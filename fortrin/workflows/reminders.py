@@ -98,27 +98,24 @@ def due_fast_track(task: TaskSnapshot, now: datetime, remind_days: int, base_url
     return [Due(key, None, kind, r, subject, text, link) for r in task.responsible_ids]
 
 
-KINDS = (
-    "opinion_window_opened",
-    "opinion_deadline_soon",
-    "opinion_deadline_final",
-    "interview_reminder",
-    "assessment_due",
-    "interview_not_scheduled",
-    "statement_overdue",
-    "negotiation_overdue",
-    "refusal_notice_due",
-    "fast_track_due",
-    "fast_track_overdue",
-)
-
-
 def long_date(day: date) -> str:
     return format_date(day, format="long", locale="da")
 
 
 def long_time(instant: datetime) -> str:
     return format_datetime(clock.local(instant), "d. MMMM y 'kl.' HH:mm", locale="da")
+
+
+def jobcentre_due(state: str, entered: date, thresholds: Thresholds) -> date | None:
+    """When the jobcentre is due to act, or is told to chase the employer: the day its escalation
+    falls (the working-day thresholds of the notifications below), for the caseworker's queue."""
+    escalation: dict[str, int] = {
+        State.AWAITING_ASSESSMENT: thresholds.assessment,
+        State.STATEMENT_REQUIRED: thresholds.statement_jobcentre,
+        State.NEGOTIATION_REQUIRED: thresholds.negotiation,
+    }
+    days = escalation.get(state)
+    return None if days is None else deadlines.add_working_days(entered, days)
 
 
 def due_notifications(

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from fortrin.clock import COPENHAGEN
-from fortrin.workflows.reminders import CaseSnapshot, Thresholds, due_notifications
+from fortrin.workflows.reminders import CaseSnapshot, Thresholds, due_notifications, jobcentre_due
 
 BASE = "https://fortrin.example"
 CASE = CaseSnapshot(
@@ -131,3 +131,14 @@ def test_a_snapshot_carries_no_health_data_at_all() -> None:
     """Structural: the rules cannot put what they are never given into a text."""
     fields = set(CaseSnapshot.__dataclass_fields__)
     assert not {f for f in fields if "disab" in f or "health" in f or "cpr" in f or "note" in f}
+
+
+def test_the_queue_shows_the_day_the_jobcentre_escalation_falls() -> None:
+    """The same working-day thresholds as the notifications (entered Monday 30 November 2026)."""
+    entered = date(2026, 11, 30)
+    assert jobcentre_due("awaiting_assessment", entered, Thresholds()) == date(2026, 12, 7)
+    assert jobcentre_due("negotiation_required", entered, Thresholds()) == date(2026, 12, 14)
+    assert jobcentre_due("awaiting_assessment", entered, Thresholds(assessment=1)) == date(
+        2026, 12, 1
+    )
+    assert jobcentre_due("interview_scheduled", entered, Thresholds()) is None

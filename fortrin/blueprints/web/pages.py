@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
-from fortrin import applicants, cards, cases, clock, db, deadlines, feeds, notifications, reference
+from fortrin import applicants, cards, cases, clock, db, feeds, notifications, reference
 from fortrin.blueprints.web import bp, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
 from fortrin.errors import Conflict, DomainError, Forbidden, ValidationFailed
@@ -21,6 +21,7 @@ from fortrin.models import User
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
+from fortrin.workflows.reminders import jobcentre_due
 
 ROLE_NAMES = {
     "admin": N_("administrator"),
@@ -104,14 +105,12 @@ def signed_in_user() -> User:
 
 
 def _queue_due(application: ApplicationOut) -> date | None:
-    """When the jobcentre should have acted (the escalation thresholds), for sorting the queue."""
-    since = clock.local(application.updated_at).date()
-    days = {"awaiting_assessment": 5, "negotiation_required": 10, "statement_required": 10}
-    if application.state in days:
-        return deadlines.add_working_days(since, days[application.state])
-    if application.deadlines:
+    """When the jobcentre should have acted (the escalation thresholds), else the case's deadline."""
+    entered = clock.local(application.state_since).date()
+    due = jobcentre_due(application.state, entered, notifications.thresholds())
+    if due is None and application.deadlines:
         return application.deadlines[0].due
-    return None
+    return due
 
 
 @bp.route("/")
