@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlmodel import Session, select
 
 from fortrin import clock
-from fortrin.errors import Conflict, ValidationFailed, fields_from
+from fortrin.errors import Conflict, NotFound, ValidationFailed, fields_from
 from fortrin.models import Jobcentre, Municipality, Organisation, User
 from fortrin.security import hash_password, normalise_email
 
@@ -19,10 +19,13 @@ PASSWORD_MIN = 8
 Code3 = Annotated[str, Field(pattern=r"^\d{3}$")]
 
 
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    email: Email
     password: Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200)]
     role: Literal["admin", "caseworker", "employer", "applicant"]
     name: Annotated[str, Field(max_length=200)] | None = None
@@ -43,6 +46,8 @@ class OrganisationCreate(BaseModel):
     municipality_code: Code3 | None = None
     cvr: Annotated[str, Field(pattern=r"^\d{8}$")] | None = None
     public_funding_share: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+    top_official_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    top_official_email: Email | None = None
 
     @field_validator("public_funding_share")
     @classmethod
@@ -126,8 +131,31 @@ def create_organisation(db: Session, **data: object) -> Organisation:
         municipality_code=spec.municipality_code,
         cvr=spec.cvr,
         public_funding_share=spec.public_funding_share,
+        top_official_name=spec.top_official_name,
+        top_official_email=spec.top_official_email,
         created_at=clock.now(),
     )
+    db.add(organisation)
+    db.flush()
+    return organisation
+
+
+class TopOfficialUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    top_official_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    top_official_email: Email | None = None
+
+
+def set_top_official(db: Session, organisation_id: str, data: dict[str, object]) -> Organisation:
+    """The organisation's øverste ledelse, who gets a copy of a breach (kompensationslov § 17 a
+    stk. 4). Only the fields given change; null clears one."""
+    organisation = db.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("Organisationen findes ikke.")
+    spec = _validated(TopOfficialUpdate, data)
+    for name in spec.model_fields_set:
+        setattr(organisation, name, getattr(spec, name))
     db.add(organisation)
     db.flush()
     return organisation

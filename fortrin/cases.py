@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import cards, clock, notifications
+from fortrin import breaches, cards, clock, notifications
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -28,11 +29,12 @@ from fortrin.models import (
     Organisation,
     User,
     Vacancy,
+    VacancyFill,
 )
 from fortrin.registry import known_scheme_codes
 from fortrin.validation import validate
 from fortrin.workflows import preferential_access as pa
-from fortrin.workflows.routing import NoNeighbourJobcentre, route_application
+from fortrin.workflows.routing import NoNeighbourJobcentre, Route, route_application
 
 # --- visibility --------------------------------------------------------------------------------
 
@@ -181,9 +183,14 @@ class VacancyCreate(_Input):
     application_deadline: date
     workplace_municipality_code: Annotated[str, Field(pattern=r"^\d{3}$")]
     workplace_jobcentre_code: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
+    positions: Annotated[int, Field(ge=1, le=10000)] = 1
 
 
-class VacancyFill(_Input):
+class VacancyUpdate(_Input):
+    application_deadline: date
+
+
+class VacancyFillIn(_Input):
     filled_by: Literal["preferential_applicant", "internal", "external"]
     application_id: Annotated[str, Field(max_length=64)] | None = None
 
@@ -238,9 +245,34 @@ def create_vacancy(db: Session, user: User, body: dict[str, Any]) -> Vacancy:
         application_deadline=spec.application_deadline,
         workplace_municipality_code=spec.workplace_municipality_code,
         workplace_jobcentre_code=spec.workplace_jobcentre_code,
+        positions=spec.positions,
         created_at=now,
         created_by=user.id,
     )
+    db.add(vacancy)
+    db.flush()
+    if vacancy.kind in pa.LICENCE_KINDS:
+        # 004 § 3.7: the authority tells the jobcentre of its area that a licence is vacant.
+        notifications.licence_vacant(db, vacancy, organisation)
+    return vacancy
+
+
+def update_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any]) -> Vacancy:
+    """The employer may move the application deadline later, to accept applications after it
+    (004 § 3.5: the preferential right covers applications made in time)."""
+    vacancy = get_vacancy(db, user, vacancy_id)
+    _require_role(user, "employer")
+    if vacancy.state != "open":
+        raise Conflict(f"Stillingen er ikke åben (status '{vacancy.state}').", "invalid_transition")
+    spec = validate(VacancyUpdate, body)
+    if spec.application_deadline < vacancy.application_deadline:
+        raise ValidationFailed(
+            {
+                "application_deadline": "kan kun flyttes senere; tidligst "
+                + vacancy.application_deadline.isoformat()
+            }
+        )
+    vacancy.application_deadline = spec.application_deadline
     db.add(vacancy)
     db.flush()
     return vacancy
@@ -292,7 +324,7 @@ def fill_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any])
                 for b in outstanding
             ],
         )
-    spec = validate(VacancyFill, body)
+    spec = validate(VacancyFillIn, body)
     if spec.filled_by == "preferential_applicant":
         hired = (
             db.get(Application, spec.application_id) if spec.application_id is not None else None
@@ -301,19 +333,64 @@ def fill_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any])
             raise ValidationFailed({"application_id": "skal være en ansøgning til stillingen"})
         if hired.state != pa.State.HIRED:
             raise ValidationFailed({"application_id": "ansøgeren er ikke registreret som ansat"})
+    fills = list(db.exec(select(VacancyFill).where(VacancyFill.vacancy_id == vacancy.id)).all())
+    decided = db.exec(
+        select(Application.id, Application.state, Application.decision_outcome).where(
+            Application.vacancy_id == vacancy.id
+        )
+    ).all()
+    contradiction = pa.fill_contradiction(
+        pa.FillPlan(
+            positions=vacancy.positions,
+            filled=tuple((f.filled_by, f.application_id) for f in fills),
+            hired=frozenset(a_id for a_id, state, _ in decided if state == pa.State.HIRED),
+            internal_claimed=any(o == "internal_candidate_hired" for _, _, o in decided),
+        ),
+        spec.filled_by,
+        spec.application_id if spec.filled_by == "preferential_applicant" else None,
+    )
+    if contradiction is not None:
+        raise Conflict(contradiction, "fill_contradicts_decision")
     now = clock.now()
-    vacancy.state = "filled"
+    db.add(
+        VacancyFill(
+            vacancy_id=vacancy.id,
+            filled_by=spec.filled_by,
+            application_id=spec.application_id
+            if spec.filled_by == "preferential_applicant"
+            else None,
+            at=now,
+            actor_id=user.id,
+        )
+    )
     vacancy.filled_by = spec.filled_by
-    vacancy.filled_application_id = spec.application_id if spec.application_id else None
+    vacancy.filled_application_id = (
+        spec.application_id if spec.filled_by == "preferential_applicant" else None
+    )
     vacancy.filled_at = now
+    if len(fills) + 1 >= vacancy.positions:  # filled when every position is (section 12)
+        vacancy.state = "filled"
+        _close_pending(db, vacancy, user, "vacancy_filled", {"filled_by": spec.filled_by})
     db.add(vacancy)
-    _close_pending(db, vacancy, user, "vacancy_filled", {"filled_by": spec.filled_by})
     db.flush()
     return vacancy
 
 
+def positions_filled(db: Session, vacancy_id: str) -> int:
+    return int(
+        db.exec(
+            select(func.count())
+            .select_from(VacancyFill)
+            .where(VacancyFill.vacancy_id == vacancy_id)
+        ).one()
+    )
+
+
 def withdraw_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any]) -> Vacancy:
-    """The employer drops the vacancy unfilled: the duties, which condition filling it, lapse."""
+    """The employer drops the vacancy unfilled. A case whose employer was contacted is a "no" the
+    applicant may have reviewed (domain.md section 12): it goes to ``refusal_pending``, so a written,
+    reasoned refusal with complaint guidance is owed. A case the employer never saw just closes.
+    Each applicant is told."""
     vacancy = get_vacancy(db, user, vacancy_id)
     _require_role(user, "employer")
     if vacancy.state != "open":
@@ -321,19 +398,31 @@ def withdraw_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, A
     spec = validate(VacancyWithdraw, body)
     vacancy.state = "withdrawn"
     db.add(vacancy)
-    _close_pending(db, vacancy, user, "vacancy_withdrawn", {"reason": spec.reason})
+    rows = db.exec(
+        select(Application).where(
+            col(Application.vacancy_id) == vacancy.id,
+            col(Application.state).in_(list(_ENDED_WITH_VACANCY)),
+        )
+    ).all()
+    data = {"reason": spec.reason}
+    for application in rows:
+        to = pa.withdrawn_vacancy_leads_to(application.employer_contacted)
+        seq = _append(db, application, user, "vacancy_withdrawn", to, data)
+        notifications.vacancy_withdrawn(db, application, seq, spec.reason)
     db.flush()
     return vacancy
 
 
-# Cases still before the employer's decision end when the vacancy is gone; a refusal already given
-# keeps its course, since the applicant's right to Ankestyrelsen's opinion does not depend on it.
+# Cases still before the employer's decision; a refusal already given keeps its course, since the
+# applicant's right to Ankestyrelsen's opinion does not depend on the vacancy.
 _ENDED_WITH_VACANCY = pa.BLOCKING | {pa.State.AWAITING_ASSESSMENT}
 
 
 def _close_pending(
     db: Session, vacancy: Vacancy, user: User, event_type: str, data: dict[str, Any]
 ) -> None:
+    """Once every position is filled, a case the jobcentre has not yet assessed ends (the others
+    cannot be open: they block the fill)."""
     rows = db.exec(
         select(Application).where(
             col(Application.vacancy_id) == vacancy.id,
@@ -387,7 +476,24 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
     )
     if home is None:
         raise Conflict("Ansøgeren har ingen bopælskommune registreret.", "no_home_municipality")
+    route = _route(home, vacancy)
+    if user.role == "caseworker" and route.handling_jobcentre_code != user.jobcentre_code:
+        # The same answer whether or not a case exists, so a § 7 case stays hidden from the home
+        # jobcentre (the duplicate check below would otherwise reveal it).
+        raise Forbidden(
+            "Sagen ville blive behandlet af et andet jobcenter (bek. § 7); ansøgeren kan selv søge, "
+            "eller det jobcenter kan søge på ansøgerens vegne.",
+            "not_handling_jobcentre",
+        )
     today = clock.today()
+    if today > vacancy.application_deadline:
+        # 004 § 3.5: the right covers applications made in time; the employer may accept later ones
+        # by moving the deadline (PATCH /vacancies/{id}).
+        raise Conflict(
+            f"Ansøgningsfristen var {vacancy.application_deadline.isoformat()}. Arbejdsgiveren kan "
+            "acceptere ansøgningen ved at forlænge fristen.",
+            "application_deadline_passed",
+        )
     earlier = db.exec(
         select(Application).where(
             Application.vacancy_id == vacancy.id, Application.applicant_id == applicant.id
@@ -397,16 +503,6 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
         raise Conflict(
             "Ansøgeren har allerede en åben sag om denne stilling.", "duplicate_application"
         )
-    try:
-        route = route_application(
-            home.jobcentre_code, home.neighbour_jobcentre_code, vacancy.workplace_jobcentre_code
-        )
-    except NoNeighbourJobcentre as error:
-        raise Conflict(
-            "Stillingen er i ansøgerens eget jobcenter, og routingtabellen angiver intet "
-            "nabojobcenter (bek. § 7). Kontakt en administrator.",
-            "no_neighbour_jobcentre",
-        ) from error
     now = clock.now()
     state = pa.initial_state(spec.route)
     application = Application(
@@ -445,6 +541,20 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
     return application
 
 
+def _route(home: Municipality, vacancy: Vacancy) -> Route:
+    """bek. § 7 for this home municipality and this vacancy."""
+    try:
+        return route_application(
+            home.jobcentre_code, home.neighbour_jobcentre_code, vacancy.workplace_jobcentre_code
+        )
+    except NoNeighbourJobcentre as error:
+        raise Conflict(
+            "Stillingen er i ansøgerens eget jobcenter, og routingtabellen angiver intet "
+            "nabojobcenter (bek. § 7). Kontakt en administrator.",
+            "no_neighbour_jobcentre",
+        ) from error
+
+
 def facts_of(db: Session, application: Application) -> pa.CaseFacts:
     vacancy = db.get(Vacancy, application.vacancy_id)
     assert vacancy is not None
@@ -456,29 +566,80 @@ def facts_of(db: Session, application: Application) -> pa.CaseFacts:
         refusal_sent_on=application.refusal_sent_on,
         opinion_due=application.opinion_due,
         opinion_requested_on=application.opinion_requested_on,
+        state_since_on=clock.local(application.state_since).date(),
+        interview_starts_at=application.interview_starts_at,
+        refusal_channel=application.refusal_channel,
     )
 
 
 def record_event(db: Session, user: User, application_id: str, body: dict[str, Any]) -> Application:
     """Apply one event of the contract's table to a case the caller can see."""
     application = get_application(db, user, application_id)
-    body = {key: value for key, value in body.items() if key != "card_id"}  # only set below
+    # Set only by the service below, never taken from the caller.
+    body = {k: v for k, v in body.items() if k not in ("card_id", "card_schemes_added")}
     if body.get("type") == "negotiation_held" and body.get("schemes_from_card") is True:
         body = _with_card_schemes(db, application, body)
     moment = pa.Moment(
         now=clock.now(),
         today=clock.today(),
         scheme_codes=frozenset(known_scheme_codes(db)),
+        negotiation_wait_days=int(current_app.config["FORTRIN_NEGOTIATION_WAIT_DAYS"]),
     )
     outcome = pa.decide(facts_of(db, application), user.role, body, moment)
+    record = dict(outcome.record)
+    if outcome.event_type == "transferred":
+        record.update(_transfer(db, application, record["home_municipality_code"]))
+    if outcome.event_type == "negotiation_held" and "card_schemes_added" in body:
+        record["card_schemes_added"] = body["card_schemes_added"]
     for column, value in outcome.updates.items():
         setattr(application, column, value)
-    _append(db, application, user, outcome.event_type, outcome.to_state, outcome.record)
+    seq = _append(db, application, user, outcome.event_type, outcome.to_state, record)
     db.flush()
+    if outcome.event_type == "opinion_received" and record["duties_kept"] is False:
+        # kompensationslov § 17 a stk. 4: the breach is recorded; employer and top official told.
+        vacancy = db.get(Vacancy, application.vacancy_id)
+        assert vacancy is not None
+        breaches.record(
+            db,
+            user,
+            organisation_id=vacancy.organisation_id,
+            application=application,
+            found_on=date.fromisoformat(record["received_on"]),
+            source="ankestyrelsen",
+            summary=record["summary"],
+        )
+    notifications.create_event_notices(db, application, outcome.event_type, seq, record)
     # What the event makes due (the window opened, an interview tomorrow) is there at once; the
     # scheduler's pass creates the same rows, once, if this did not.
     notifications.create_due_for(db, [application], moment.now)
     return application
+
+
+def _transfer(db: Session, application: Application, code: str) -> dict[str, Any]:
+    """The applicant moved: bek. § 7 applied again for the new home municipality (domain.md
+    section 12). The case moves to the jobcentre that now handles it; the move is on the timeline."""
+    home = db.get(Municipality, code)
+    if home is None:
+        raise ValidationFailed({"home_municipality_code": "kommunen findes ikke"})
+    applicant = db.get(User, application.applicant_id)
+    vacancy = db.get(Vacancy, application.vacancy_id)
+    assert applicant is not None and vacancy is not None
+    if applicant.home_municipality_code == code:
+        raise ValidationFailed({"home_municipality_code": "er allerede ansøgerens bopælskommune"})
+    route = _route(home, vacancy)
+    moved = {
+        "from_home_municipality_code": applicant.home_municipality_code,
+        "from_handling_jobcentre_code": application.handling_jobcentre_code,
+        "home_jobcentre_code": route.home_jobcentre_code,
+        "handling_jobcentre_code": route.handling_jobcentre_code,
+        "routed_to_neighbour": route.routed_to_neighbour,
+    }
+    application.home_jobcentre_code = route.home_jobcentre_code
+    application.handling_jobcentre_code = route.handling_jobcentre_code
+    application.routed_to_neighbour = route.routed_to_neighbour
+    applicant.home_municipality_code = code
+    db.add(applicant)
+    return moved
 
 
 def _with_card_schemes(
@@ -492,10 +653,18 @@ def _with_card_schemes(
         )
     given = body.get("schemes_presented")
     presented = list(given) if isinstance(given, list) else []
+    added = []
     for scheme in cards.card_schemes(db, card):
         if scheme.scheme_code not in presented:
             presented.append(scheme.scheme_code)
-    return {**body, "schemes_presented": presented, "card_id": card.id}
+            added.append(scheme.scheme_code)
+    # Which schemes came only from the card: an employer sees them only if the card is shared.
+    return {
+        **body,
+        "schemes_presented": presented,
+        "card_id": card.id,
+        "card_schemes_added": added,
+    }
 
 
 def _append(
@@ -505,18 +674,20 @@ def _append(
     event_type: str,
     to_state: str,
     data: dict[str, Any],
-) -> None:
-    """Move the case and append the timeline entry: who, when, what, from which state to which."""
+) -> int:
+    """Move the case and append the timeline entry: who, when, what, from which state to which.
+    Returns the entry's sequence number."""
     now = clock.now()
     last = db.exec(
         select(func.max(ApplicationEvent.seq)).where(
             ApplicationEvent.application_id == application.id
         )
     ).one()
+    seq = int(last or 0) + 1
     db.add(
         ApplicationEvent(
             application_id=application.id,
-            seq=int(last or 0) + 1,
+            seq=seq,
             at=now,
             type=event_type,
             actor_id=user.id if user else None,
@@ -531,3 +702,4 @@ def _append(
     application.state = to_state
     application.updated_at = now
     db.add(application)
+    return seq

@@ -69,6 +69,8 @@ def create_user(**options: str | None) -> None:
 @click.option("--municipality", "municipality_code")
 @click.option("--cvr")
 @click.option("--public-funding-share")
+@click.option("--top-official-name")
+@click.option("--top-official-email")
 def create_organisation(public_funding_share: str | None, **options: str | None) -> None:
     """Create a public employer or authority; prints it as JSON (with ``id``)."""
     try:

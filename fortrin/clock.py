@@ -6,6 +6,8 @@ demonstrations and acceptance tests. Everything else takes ``now`` or ``today`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -50,3 +52,16 @@ def today() -> date:
 def local_start(day: date) -> datetime:
     """The first instant of a Copenhagen day, in UTC."""
     return datetime.combine(day, datetime.min.time(), tzinfo=COPENHAGEN).astimezone(UTC)
+
+
+@contextmanager
+def replaying(instant: datetime) -> Iterator[None]:
+    """Run the enclosed steps as if it were ``instant``: the demo builds its cases' past through the
+    same rules as everyone (a step is never recorded before its time). Not for request handling."""
+    config = current_app.config
+    before = config.get("FORTRIN_NOW")
+    config["FORTRIN_NOW"] = instant.isoformat()
+    try:
+        yield
+    finally:
+        config["FORTRIN_NOW"] = before

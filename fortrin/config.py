@@ -66,6 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
         "FORTRIN_NEGOTIATION_DAYS", 10, "working days without negotiation: remind jobcentre", int
     ),
     Setting(
+        "FORTRIN_NEGOTIATION_WAIT_DAYS",
+        10,
+        "working days after the statement before the employer may record negotiation_not_held",
+        int,
+    ),
+    Setting(
         "FORTRIN_REFUSAL_NOTICE_DAYS", 3, "working days in refusal_pending: remind employer", int
     ),
     Setting(

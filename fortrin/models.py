@@ -92,6 +92,10 @@ class Organisation(SQLModel, table=True):
     )
     cvr: str | None = Field(default=None, max_length=8)
     public_funding_share: Decimal | None = Field(default=None, sa_type=Numeric(5, 4))
+    # The øverste ledelse (municipal council, regional council, ministry) that gets a copy when
+    # Ankestyrelsen finds the duties were not kept (kompensationslov § 17 a stk. 4).
+    top_official_name: str | None = Field(default=None, max_length=200)
+    top_official_email: str | None = Field(default=None, max_length=254)
     created_at: datetime = _utc()
 
 
@@ -157,11 +161,26 @@ class Vacancy(SQLModel, table=True):
         default=None, foreign_key="jobcentre.code", max_length=3
     )
     state: str = Field(default="open", max_length=20, index=True)
+    # How many people the posting hires; it is filled when every position is (domain.md section 12).
+    positions: int = 1
     filled_by: str | None = Field(default=None, max_length=30)
     filled_application_id: str | None = Field(default=None, max_length=32)
     filled_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc()
     created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+class VacancyFill(SQLModel, table=True):
+    """One position of a vacancy filled: by whom, and with which application if preferential."""
+
+    __tablename__ = "vacancy_fill"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vacancy_id: str = Field(foreign_key="vacancy.id", max_length=32, index=True)
+    filled_by: str = Field(max_length=30)
+    application_id: str | None = Field(default=None, foreign_key="application.id", max_length=32)
+    at: datetime = _utc()
+    actor_id: str | None = Field(default=None, foreign_key="user.id", max_length=32)
 
 
 _application_version = Column("version", Integer, nullable=False, default=1)
@@ -191,6 +210,9 @@ class Application(SQLModel, table=True):
     refusal_received_on: date | None = None  # an actual receipt date, when one was recorded
     opinion_due: date | None = Field(default=None, index=True)
     opinion_requested_on: date | None = None
+    # The employer's decision after the interview (hired, not_hired, internal_candidate_hired): the
+    # fill of the vacancy must follow it (bek. § 2 stk. 3).
+    decision_outcome: str | None = Field(default=None, max_length=40)
     # Optimistic lock: two people acting on one case at once cannot both win.
     version: int = Field(default=1, sa_column=_application_version)
 
@@ -236,7 +258,9 @@ class Notification(SQLModel, table=True):
         default=None, foreign_key="application.id", max_length=32, index=True
     )
     kind: str = Field(max_length=40)
-    recipient_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    # A user of the service, or else an outside address (an employer's top official, § 17 a stk. 4).
+    recipient_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
+    recipient_email: str | None = Field(default=None, max_length=254)
     created_at: datetime = _utc()
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
@@ -249,6 +273,24 @@ class Notification(SQLModel, table=True):
     claimed_until: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
     read_at: datetime | None = _utc(nullable=True)
+
+
+class Breach(SQLModel, table=True):
+    """A finding that a public employer did not keep the interview or negotiation duties: from
+    Ankestyrelsen's opinion (kompensationslov § 17 a stk. 4) or recorded by a jobcentre."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    organisation_id: str = Field(foreign_key="organisation.id", max_length=32, index=True)
+    application_id: str | None = Field(
+        default=None, foreign_key="application.id", max_length=32, index=True
+    )
+    # The jobcentre that handled the case or recorded the finding: its caseworkers see it.
+    jobcentre_code: str | None = Field(default=None, foreign_key="jobcentre.code", max_length=3)
+    found_on: date
+    source: str = Field(max_length=20)  # ankestyrelsen, jobcentre
+    summary: str = Field(sa_type=Text)
+    created_at: datetime = _utc()
+    created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
 
 
 class CalendarFeed(SQLModel, table=True):

@@ -35,14 +35,22 @@ from fortrin.errors import NotFound
 from fortrin.models import (
     Application,
     ApplicationEvent,
+    Breach,
     CompensationCard,
     Employment,
     FastTrackTask,
+    Municipality,
     Notification,
     Organisation,
     Scheme,
     User,
     Vacancy,
+)
+from fortrin.workflows.notices import (
+    breach_notices,
+    event_notices,
+    licence_vacant_notices,
+    vacancy_withdrawn_notice,
 )
 from fortrin.workflows.reminders import (
     WATCHED_STATES,
@@ -84,10 +92,25 @@ def _employer_recipients(db: Session, vacancy: Vacancy) -> tuple[str, ...]:
         and creator.organisation_id == vacancy.organisation_id
     ):
         return (creator.id,)
+    return _organisation_employers(db, vacancy.organisation_id)
+
+
+def _organisation_employers(db: Session, organisation_id: str) -> tuple[str, ...]:
     rows = db.exec(
         select(User.id).where(
-            User.organisation_id == vacancy.organisation_id,
+            User.organisation_id == organisation_id,
             User.role == "employer",
+            col(User.active).is_(True),
+        )
+    ).all()
+    return tuple(sorted(rows))
+
+
+def _jobcentre_caseworkers(db: Session, jobcentre_code: str) -> tuple[str, ...]:
+    rows = db.exec(
+        select(User.id).where(
+            User.role == "caseworker",
+            User.jobcentre_code == jobcentre_code,
             col(User.active).is_(True),
         )
     ).all()
@@ -109,14 +132,7 @@ def _caseworker_recipients(db: Session, application: Application) -> tuple[str, 
     ).first()
     if last is not None:
         return (last,)
-    rows = db.exec(
-        select(User.id).where(
-            User.role == "caseworker",
-            User.jobcentre_code == application.handling_jobcentre_code,
-            col(User.active).is_(True),
-        )
-    ).all()
-    return tuple(sorted(rows))
+    return _jobcentre_caseworkers(db, application.handling_jobcentre_code)
 
 
 def snapshot(db: Session, application: Application) -> CaseSnapshot:
@@ -145,11 +161,15 @@ def snapshot(db: Session, application: Application) -> CaseSnapshot:
 
 
 def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
+    # An outside address (no user, so nothing to read in the app) is always an e-mail, kept pending
+    # until a mail server is configured.
+    email = email or due.recipient_id is None
     values: dict[str, Any] = {
         "subject_key": due.subject_key,
         "application_id": due.application_id,
         "kind": due.kind,
         "recipient_id": due.recipient_id,
+        "recipient_email": due.recipient_email,
         "created_at": now,
         "subject": due.subject,
         "body": due.body,
@@ -170,6 +190,73 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     )
     # RETURNING yields a row only when one was inserted: an exact count on both databases.
     return db.execute(statement).first() is not None
+
+
+def insert_all(db: Session, found: Iterable[Due], now: datetime) -> int:
+    """Insert notices made by an event (each once, by its key); returns how many were new."""
+    email = bool(current_app.config["FORTRIN_SMTP_URL"])
+    return sum(_insert_once(db, due, now, email) for due in found)
+
+
+def create_event_notices(
+    db: Session, application: Application, event_type: str, seq: int, record: dict[str, Any]
+) -> int:
+    """Tell people at once of an event that changes their rights (workflows/notices.py)."""
+    found = event_notices(
+        snapshot(db, application),
+        event_type,
+        seq,
+        record,
+        str(current_app.config["FORTRIN_BASE_URL"]),
+    )
+    return insert_all(db, found, clock.now())
+
+
+def licence_vacant(db: Session, vacancy: Vacancy, organisation: Organisation) -> int:
+    """004 § 3.7: tell the jobcentre of the licence's area that it is vacant."""
+    municipality = db.get(Municipality, vacancy.workplace_municipality_code)
+    if municipality is None:
+        return 0
+    found = licence_vacant_notices(
+        vacancy.id,
+        vacancy.title,
+        organisation.name,
+        vacancy.application_deadline,
+        _jobcentre_caseworkers(db, municipality.jobcentre_code),
+        str(current_app.config["FORTRIN_BASE_URL"]),
+    )
+    return insert_all(db, found, clock.now())
+
+
+def vacancy_withdrawn(db: Session, application: Application, seq: int, reason: str) -> int:
+    due = vacancy_withdrawn_notice(
+        snapshot(db, application), seq, reason, str(current_app.config["FORTRIN_BASE_URL"])
+    )
+    return insert_all(db, [due], clock.now())
+
+
+def breach_recorded(db: Session, breach: Breach, organisation: Organisation) -> int:
+    """§ 17 a stk. 4: the employer's contact and its top official are told of the breach."""
+    vacancy = None
+    if breach.application_id is not None:
+        application = db.get(Application, breach.application_id)
+        vacancy = db.get(Vacancy, application.vacancy_id) if application else None
+    employer_ids = (
+        _employer_recipients(db, vacancy)
+        if vacancy is not None
+        else _organisation_employers(db, organisation.id)
+    )
+    found = breach_notices(
+        breach.id,
+        organisation.name,
+        breach.found_on,
+        breach.source,
+        breach.summary,
+        employer_ids,
+        organisation.top_official_email,
+        str(current_app.config["FORTRIN_BASE_URL"]),
+    )
+    return insert_all(db, found, clock.now())
 
 
 def create_due_for(db: Session, applications: Iterable[Application], now: datetime) -> int:
@@ -209,17 +296,7 @@ def _task_snapshot(db: Session, task: FastTrackTask) -> TaskSnapshot:
     if creator is not None and creator.active and creator.jobcentre_code == card.jobcentre_code:
         responsible: tuple[str, ...] = (creator.id,)
     else:
-        responsible = tuple(
-            sorted(
-                db.exec(
-                    select(User.id).where(
-                        User.role == "caseworker",
-                        User.jobcentre_code == card.jobcentre_code,
-                        col(User.active).is_(True),
-                    )
-                ).all()
-            )
-        )
+        responsible = _jobcentre_caseworkers(db, card.jobcentre_code)
     return TaskSnapshot(
         task_id=task.id or 0,
         card_id=card.id,
@@ -287,14 +364,12 @@ def backoff(attempts: int) -> timedelta:
     return min(delay, BACKOFF_CAP)
 
 
-def _message(
-    notification: Notification, recipient: User, sender: str, now: datetime
-) -> EmailMessage:
+def _message(notification: Notification, address: str, sender: str, now: datetime) -> EmailMessage:
     message = EmailMessage()
     domain = sender.rpartition("@")[2] or "fortrin.local"
     message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
     message["From"] = sender
-    message["To"] = recipient.email
+    message["To"] = address
     message["Subject"] = notification.subject
     message["Date"] = email_date(now)
     message["Auto-Submitted"] = "auto-generated"
@@ -352,13 +427,18 @@ def deliver_due(
             continue
         with Session(engine) as db:
             notification = db.get(Notification, notification_id)
-            recipient = db.get(User, notification.recipient_id) if notification else None
-            if notification is None or recipient is None:
+            if notification is None:
+                continue
+            recipient = (
+                db.get(User, notification.recipient_id) if notification.recipient_id else None
+            )
+            address = recipient.email if recipient is not None else notification.recipient_email
+            if not address:
                 continue
             notification.attempts += 1
             notification.claimed_until = None
             try:
-                mailer.send(_message(notification, recipient, sender, now))
+                mailer.send(_message(notification, address, sender, now))
             except Exception as error:  # any failure of the mail path: retry later
                 notification.last_error = f"{error.__class__.__name__}: {error}"[:500]
                 if notification.attempts >= max_attempts:

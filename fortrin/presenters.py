@@ -12,11 +12,14 @@ from pydantic import BaseModel, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
-from fortrin.cases import blockers, timeline
+from fortrin.cases import blockers, positions_filled, timeline
 from fortrin.models import (
     ApiToken,
     ApplicantProfile,
     Application,
+    ApplicationEvent,
+    Breach,
+    CompensationCard,
     Jobcentre,
     Municipality,
     Notification,
@@ -107,6 +110,8 @@ class OrganisationOut(BaseModel):
     municipality_code: str | None
     cvr: str | None
     public_funding_share: float | None
+    top_official_name: str | None = None
+    top_official_email: str | None = None
 
 
 class DeadlineOut(BaseModel):
@@ -157,6 +162,8 @@ class VacancyOut(BaseModel):
     workplace_municipality_code: str
     workplace_jobcentre_code: str | None
     state: str
+    positions: int
+    positions_filled: int
     filled_by: str | None
     filled_application_id: str | None
     filled_at: Instant | None
@@ -164,6 +171,32 @@ class VacancyOut(BaseModel):
     # Only for the employer and admins: for anyone else it would reveal other applicants' cases.
     may_be_filled: bool | None
     outstanding_duties: list[BlockerOut]
+
+
+class BreachOut(BaseModel):
+    id: str
+    organisation_id: str
+    organisation_name: str
+    application_id: str | None
+    found_on: date
+    source: str
+    summary: str
+    jobcentre_code: str | None
+    created_at: Instant
+
+
+def breach_out(breach: Breach, organisation_name: str) -> BreachOut:
+    return BreachOut(
+        id=breach.id,
+        organisation_id=breach.organisation_id,
+        organisation_name=organisation_name,
+        application_id=breach.application_id,
+        found_on=breach.found_on,
+        source=breach.source,
+        summary=breach.summary,
+        jobcentre_code=breach.jobcentre_code,
+        created_at=breach.created_at,
+    )
 
 
 class CaseDeadlineOut(BaseModel):
@@ -315,6 +348,8 @@ def organisation_out(organisation: Organisation) -> OrganisationOut:
         municipality_code=organisation.municipality_code,
         cvr=organisation.cvr,
         public_funding_share=None if share is None else float(share),
+        top_official_name=organisation.top_official_name,
+        top_official_email=organisation.top_official_email,
     )
 
 
@@ -365,6 +400,8 @@ def vacancy_out(db: Session, user: User, vacancy: Vacancy) -> VacancyOut:
         workplace_municipality_code=vacancy.workplace_municipality_code,
         workplace_jobcentre_code=vacancy.workplace_jobcentre_code,
         state=vacancy.state,
+        positions=vacancy.positions,
+        positions_filled=positions_filled(db, vacancy.id),
         filled_by=vacancy.filled_by,
         filled_application_id=vacancy.filled_application_id,
         filled_at=vacancy.filled_at,
@@ -386,11 +423,34 @@ _HIDDEN_FROM_EMPLOYER: dict[str, frozenset[str]] = {
 }
 
 
-def _entry_data(role: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+# Fields recording that the minutes took schemes from the applicant's card (issue 8).
+_CARD_FIELDS = frozenset({"card_id", "schemes_from_card", "card_schemes_added"})
+
+
+def _entry_data(
+    role: str, event_type: str, data: dict[str, Any], card_shared: bool
+) -> dict[str, Any]:
     if role != "employer":
         return data
     hidden = _HIDDEN_FROM_EMPLOYER.get(event_type, frozenset())
-    return {key: value for key, value in data.items() if key not in hidden}
+    shown = {key: value for key, value in data.items() if key not in hidden}
+    if event_type == "negotiation_held" and data.get("card_id") and not card_shared:
+        # Schemes copied from the card reach the employer only if the citizen shared the card.
+        from_card = set(data.get("card_schemes_added") or ())
+        shown = {key: value for key, value in shown.items() if key not in _CARD_FIELDS}
+        shown["schemes_presented"] = [
+            code for code in data.get("schemes_presented") or () if code not in from_card
+        ]
+    return shown
+
+
+def _card_shared(db: Session, events: list[ApplicationEvent]) -> bool:
+    """Whether the card the minutes took schemes from is (still) shared with employers."""
+    card_ids = {e.data.get("card_id") for e in events if e.type == "negotiation_held"} - {None}
+    return all(
+        (card := db.get(CompensationCard, card_id)) is not None and card.shared_with_employers
+        for card_id in card_ids
+    )
 
 
 def allowed_events(role: str, state: str) -> list[str]:
@@ -427,6 +487,8 @@ def application_out(
         )
     entries: list[TimelineEntryOut] | None = None
     if with_timeline:
+        events = timeline(db, application.id)
+        card_shared = user.role != "employer" or _card_shared(db, events)
         entries = [
             TimelineEntryOut(
                 seq=event.seq,
@@ -435,9 +497,9 @@ def application_out(
                 actor_role=event.actor_role,
                 from_state=event.from_state,
                 to_state=event.to_state,
-                data=_entry_data(user.role, event.type, event.data),
+                data=_entry_data(user.role, event.type, event.data, card_shared),
             )
-            for event in timeline(db, application.id)
+            for event in events
         ]
         if state != application.state and application.opinion_due is not None:
             # The window closed by the passing of time; shown, not stored (no job needs to run).

@@ -1,8 +1,13 @@
 """Fortrinsadgang: the states, the one transition table, its guards and the duties each state owes.
 
 Everything here is pure: it takes the facts of a case and a moment, and says what an event does. The
-API, the web pages and the scheduler all go through ``decide``. Sources: domain.md sections 2-7,
-bek. §§ 2-9 and vejledning (004) section 3; the contract's event table (api-contract.md).
+API, the web pages and the scheduler all go through ``decide``. Sources: domain.md sections 2-7 and 12,
+bek. §§ 2-9 and vejledning (004) section 3; the contract's event table (api-contract.md, v2).
+
+Every "no" keeps the right (domain.md section 12): a negative eligibility check, a licence refused as
+obviously less qualified, and a vacancy withdrawn after the employer was contacted all lead to
+``refusal_pending``, so the employer owes a reasoned refusal with complaint guidance. Dates tell the
+truth: no legal date lies in the future or before the step it follows.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from babel.dates import format_date
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fortrin import deadlines
+from fortrin.clock import COPENHAGEN
 from fortrin.errors import Conflict, Forbidden, ValidationFailed
 from fortrin.i18n import N_
 from fortrin.validation import validate
@@ -35,7 +41,7 @@ class State(StrEnum):
     OPINION_REQUESTED = "opinion_requested"
     HIRED = "hired"
     NOT_SUITABLE = "not_suitable"
-    NOT_ELIGIBLE = "not_eligible"
+    NOT_ELIGIBLE = "not_eligible"  # contract v2: no longer reached (a "no" is a refusal); old cases
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
 
@@ -177,6 +183,58 @@ def negotiation_duty_applies(kind: str, route: str) -> bool:
     return kind not in LICENCE_KINDS or route == "via_jobcentre"
 
 
+def withdrawn_vacancy_leads_to(employer_contacted: bool) -> State:
+    """A vacancy withdrawn after the employer was contacted is a "no" the applicant may have
+    reviewed (kompensationslov § 17 a stk. 3; domain.md section 12): a refusal is owed. A case the
+    employer never saw (the jobcentre had not yet assessed it) simply closes."""
+    return State.REFUSAL_PENDING if employer_contacted else State.CLOSED
+
+
+@dataclass(frozen=True)
+class FillPlan:
+    """What the employer has decided about a vacancy's positions, and what is filled already."""
+
+    positions: int
+    filled: tuple[tuple[str, str | None], ...]  # (filled_by, application_id) per filled position
+    hired: frozenset[str]  # applications hired (by decision or after the negotiation)
+    internal_claimed: bool  # a refusal rested on an internal candidate being hired
+
+
+def fill_contradiction(plan: FillPlan, filled_by: str, application_id: str | None) -> str | None:
+    """Why filling one more position this way would contradict the employer's decisions, or None.
+
+    The fill follows the decisions (domain.md section 12): each hired applicant takes a position, and
+    the internal-candidate exception (bek. § 2 stk. 3) holds only if an internal candidate fills
+    one. So after this fill, what is still owed must fit in the positions left.
+    """
+    used = {app for by, app in plan.filled if by == "preferential_applicant"}
+    if filled_by == "preferential_applicant" and application_id in used:
+        return "Ansøgeren besætter allerede en af stillingerne."
+    hired_left = plan.hired - used - {application_id}
+    internal_left = (
+        plan.internal_claimed
+        and filled_by != "internal"
+        and all(by != "internal" for by, _ in plan.filled)
+    )
+    left_after = plan.positions - len(plan.filled) - 1
+    if len(hired_left) + int(internal_left) <= left_after:
+        return None
+    owed = []
+    if hired_left:
+        owed.append(
+            "ansøgeren med fortrinsadgang, som er registreret som ansat "
+            "(filled_by preferential_applicant med den ansøgning)"
+        )
+    if internal_left:
+        owed.append(
+            "en intern ansøger, fordi afslaget byggede på, at en intern ansøger blev ansat "
+            "(bek. § 2 stk. 3; filled_by internal)"
+        )
+    return "Besættelsen modsiger arbejdsgiverens beslutning: stillingen skal besættes med " + (
+        " og ".join(owed) + "."
+    )
+
+
 # --- event fields ------------------------------------------------------------------------------
 
 LEGAL_TEXT_MIN = 20
@@ -201,6 +259,8 @@ class EventFields(BaseModel):
 
 class AssessmentFields(EventFields):
     can_perform: bool
+    # bek. § 6 stk. 1 has two conditions: difficulty getting work on ordinary terms, and the job.
+    has_difficulty_getting_work: bool
     reasoning: LongText | None = None
 
 
@@ -215,6 +275,10 @@ class InterviewScheduledFields(EventFields):
 
 
 class InterviewHeldFields(EventFields):
+    notes: LongText | None = None
+
+
+class InterviewMissedFields(EventFields):
     notes: LongText | None = None
 
 
@@ -239,11 +303,16 @@ class NegotiationFields(EventFields):
     competences_considered: bool
     schemes_presented: Annotated[list[Annotated[str, Field(max_length=60)]], Field(min_length=1)]
     outcome: Literal["hire", "no_hire"]
-    # The third point the minutes record (domain.md section 4): not deselected because of disability.
-    disability_not_decisive: bool | None = None
+    # The third point the minutes record (domain.md sections 4, 12): not deselected because of
+    # disability. Required, as is the first (competences): the minutes record all three.
+    disability_not_decisive: bool
     # Schemes taken from the applicant's compensation card (the service resolves the card).
     schemes_from_card: bool = False
     card_id: str | None = None
+
+
+class NegotiationNotHeldFields(EventFields):
+    attempts: LegalText
 
 
 class RefusalFields(EventFields):
@@ -251,6 +320,10 @@ class RefusalFields(EventFields):
     sent_on: date
     channel: Literal["digital_post", "letter", "quickpost"]
     received_on: date | None = None
+
+
+class ReceiptRecordedFields(EventFields):
+    received_on: date
 
 
 class OpinionRequestedFields(EventFields):
@@ -267,6 +340,11 @@ class WithdrawnFields(EventFields):
     reason: LongText | None = None
 
 
+class TransferredFields(EventFields):
+    home_municipality_code: Annotated[str, Field(pattern=r"^\d{3}$")]
+    reason: ShortText
+
+
 # --- the transition table ------------------------------------------------------------------------
 
 
@@ -281,6 +359,11 @@ class CaseFacts:
     refusal_sent_on: date | None = None
     opinion_due: date | None = None
     opinion_requested_on: date | None = None
+    # The Copenhagen date the case entered its current state: the date of the step the next one
+    # follows (the statement for the negotiation, the "no" for the refusal).
+    state_since_on: date | None = None
+    interview_starts_at: datetime | None = None
+    refusal_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -288,6 +371,9 @@ class Moment:
     now: datetime
     today: date
     scheme_codes: frozenset[str] = frozenset()
+    # Working days the employer waits for the jobcentre's negotiation before it may proceed
+    # (FORTRIN_NEGOTIATION_WAIT_DAYS; a decision of this project, domain.md section 12).
+    negotiation_wait_days: int = 10
 
 
 @dataclass(frozen=True)
@@ -329,10 +415,34 @@ def _outcome(
     return Outcome(event, facts.state, to, fields.model_dump(mode="json"), updates)
 
 
+def _not_before(name: str, value: date, earliest: date | None, step_da: str) -> dict[str, str]:
+    """A legal date before the step it follows is refused, naming the earliest allowed date."""
+    if earliest is not None and value < earliest:
+        return {name: f"kan ikke ligge før {step_da}; tidligst {earliest.isoformat()}"}
+    return {}
+
+
+def _not_future(name: str, value: date, today: date) -> dict[str, str]:
+    if value > today:
+        return {name: f"må ikke ligge i fremtiden (senest {today.isoformat()})"}
+    return {}
+
+
+def _too_early(event: str, earliest: datetime | date, why: str) -> Conflict:
+    shown = (
+        earliest.astimezone(COPENHAGEN).isoformat()
+        if isinstance(earliest, datetime)
+        else earliest.isoformat()
+    )
+    return Conflict(f"'{event}' kan tidligst registreres {shown}: {why}", "too_early")
+
+
 def _assessment(facts: CaseFacts, f: AssessmentFields, _m: Moment) -> Outcome:
-    if not f.can_perform and (problem := _missing_reasoning(f.reasoning)):
+    suitable = f.can_perform and f.has_difficulty_getting_work
+    if not suitable and (problem := _missing_reasoning(f.reasoning)):
         raise ValidationFailed(problem)
-    if not f.can_perform:
+    if not suitable:
+        # Not the employer's refusal: the applicant is told and may still apply directly (bek. § 6).
         return _outcome("assessment", facts, State.NOT_SUITABLE, f)
     # bek. §6 stk. 1: the jobcentre now contacts the employer, who from then on owes the duties and
     # sees the case. Until then (and after a negative assessment) the employer never sees it.
@@ -354,7 +464,9 @@ def _eligibility_check(facts: CaseFacts, f: EligibilityCheckFields, _m: Moment) 
     record = f.model_dump(mode="json")
     # For licences the ground is "obviously less qualified" (004 §3.7), for jobs formal education.
     record["ground"] = "obviously_less_qualified" if licence else "formal_education"
-    to = State.INTERVIEW_REQUIRED if f.eligible else State.NOT_ELIGIBLE
+    # domain.md section 12: a "no" here is a decision Ankestyrelsen reviews (kompensationslov § 17 a
+    # stk. 3; 004 §§ 3.6, 3.7), so it leads to the written, reasoned refusal that opens the window.
+    to = State.INTERVIEW_REQUIRED if f.eligible else State.REFUSAL_PENDING
     return Outcome("eligibility_check", facts.state, to, record)
 
 
@@ -372,8 +484,22 @@ def _interview_scheduled(facts: CaseFacts, f: InterviewScheduledFields, m: Momen
     )
 
 
-def _interview_held(facts: CaseFacts, f: InterviewHeldFields, _m: Moment) -> Outcome:
+def _after_interview_start(event: str, facts: CaseFacts, m: Moment) -> None:
+    """An interview is held, or missed, at or after its booked start, never before (section 12)."""
+    if facts.interview_starts_at is not None and m.now < facts.interview_starts_at:
+        raise _too_early(event, facts.interview_starts_at, "samtalen er booket til da")
+
+
+def _interview_held(facts: CaseFacts, f: InterviewHeldFields, m: Moment) -> Outcome:
+    _after_interview_start("interview_held", facts, m)
     return _outcome("interview_held", facts, State.INTERVIEWED, f)
+
+
+def _interview_missed(facts: CaseFacts, f: InterviewMissedFields, m: Moment) -> Outcome:
+    # Only the applicant declines (domain.md section 12): the employer records a no-show, which
+    # counts as the interview offered; the decision and its duties follow as usual.
+    _after_interview_start("interview_missed", facts, m)
+    return _outcome("interview_missed", facts, State.INTERVIEWED, f)
 
 
 def _interview_declined(facts: CaseFacts, f: InterviewDeclinedFields, _m: Moment) -> Outcome:
@@ -384,7 +510,7 @@ def _decision(facts: CaseFacts, f: DecisionFields, _m: Moment) -> Outcome:
     if f.ground is not None and (facts.vacancy_kind != "taxi" or f.outcome == "hired"):
         raise ValidationFailed({"ground": "bruges kun ved afslag på taxibevilling (bek. § 9)"})
     if f.outcome == "hired":
-        return _outcome("decision", facts, State.HIRED, f)
+        return _outcome("decision", facts, State.HIRED, f, decision_outcome=f.outcome)
     if f.outcome == "internal_candidate_hired" and facts.vacancy_kind in LICENCE_KINDS:
         raise ValidationFailed(
             {
@@ -393,12 +519,14 @@ def _decision(facts: CaseFacts, f: DecisionFields, _m: Moment) -> Outcome:
         )
     if problem := _missing_reasoning(f.reasoning):
         raise ValidationFailed(problem)
+    decided = {"decision_outcome": f.outcome}
     if f.outcome == "internal_candidate_hired":
         # bek. §2 stk. 3: an internal hire lifts the statement and negotiation duty; still a refusal.
-        return _outcome("decision", facts, State.REFUSAL_PENDING, f)
+        # The exception holds only if an internal candidate then fills the post (cases.fill_vacancy).
+        return _outcome("decision", facts, State.REFUSAL_PENDING, f, **decided)
     if negotiation_duty_applies(facts.vacancy_kind, facts.route):
-        return _outcome("decision", facts, State.STATEMENT_REQUIRED, f)
-    return _outcome("decision", facts, State.REFUSAL_PENDING, f)
+        return _outcome("decision", facts, State.STATEMENT_REQUIRED, f, **decided)
+    return _outcome("decision", facts, State.REFUSAL_PENDING, f, **decided)
 
 
 def _statement(facts: CaseFacts, f: StatementFields, _m: Moment) -> Outcome:
@@ -406,9 +534,9 @@ def _statement(facts: CaseFacts, f: StatementFields, _m: Moment) -> Outcome:
 
 
 def _negotiation(facts: CaseFacts, f: NegotiationFields, m: Moment) -> Outcome:
-    problems: dict[str, str] = {}
-    if f.held_on > m.today:
-        problems["held_on"] = "må ikke ligge i fremtiden"
+    problems = _not_future("held_on", f.held_on, m.today) or _not_before(
+        "held_on", f.held_on, facts.state_since_on, "redegørelsen"
+    )
     unknown = [code for code in f.schemes_presented if code not in m.scheme_codes]
     if unknown:
         problems["schemes_presented"] = "ukendte ordninger: " + ", ".join(sorted(set(unknown)))
@@ -418,10 +546,34 @@ def _negotiation(facts: CaseFacts, f: NegotiationFields, m: Moment) -> Outcome:
     return _outcome("negotiation_held", facts, to, f)
 
 
+def negotiation_may_be_skipped_from(statement_on: date, wait_days: int) -> date:
+    """The first day the employer may record that the jobcentre did not negotiate."""
+    return deadlines.add_working_days(statement_on, wait_days)
+
+
+def _negotiation_not_held(facts: CaseFacts, f: NegotiationNotHeldFields, m: Moment) -> Outcome:
+    # No deadlock (domain.md section 12, a decision of this project: bek. § 6 stk. 3 nr. 2 sets no
+    # time limit, and without one a silent jobcentre would block a public post forever).
+    statement_on = facts.state_since_on or m.today
+    earliest = negotiation_may_be_skipped_from(statement_on, m.negotiation_wait_days)
+    if m.today < earliest:
+        raise _too_early(
+            "negotiation_not_held",
+            earliest,
+            f"jobcenteret har {m.negotiation_wait_days} hverdage efter redegørelsen til at forhandle",
+        )
+    record = f.model_dump(mode="json")
+    record["statement_on"] = statement_on.isoformat()
+    record["wait_days"] = m.negotiation_wait_days
+    return Outcome("negotiation_not_held", facts.state, State.REFUSAL_PENDING, record)
+
+
 def _refusal(facts: CaseFacts, f: RefusalFields, m: Moment) -> Outcome:
-    problems: dict[str, str] = {}
-    if f.sent_on > m.today:
-        problems["sent_on"] = "må ikke ligge i fremtiden"
+    # The refusal follows the decision (or the negotiation) that made it due: never before it, and
+    # never in the future, so a backdated refusal cannot close the window before it opens.
+    problems = _not_future("sent_on", f.sent_on, m.today) or _not_before(
+        "sent_on", f.sent_on, facts.state_since_on, "afgørelsen"
+    )
     if f.received_on is not None and f.received_on < f.sent_on:
         problems["received_on"] = "kan ikke ligge før afsendelsen"
     elif f.received_on is not None and f.received_on > m.today:
@@ -465,11 +617,43 @@ def complaint_guidance_da(deadline: deadlines.OpinionDeadline) -> str:
     )
 
 
+def _receipt_recorded(facts: CaseFacts, f: ReceiptRecordedFields, m: Moment) -> Outcome:
+    """The party proves when the refusal actually arrived (JM vejledning 9533/2018): the actual date
+    wins and the deadline is computed again from it (domain.md sections 7, 12)."""
+    sent_on = facts.refusal_sent_on
+    assert sent_on is not None  # opinion_window is reached only by refusal_notified
+    problems = _not_future("received_on", f.received_on, m.today) or _not_before(
+        "received_on", f.received_on, sent_on, "afsendelsen af afslaget"
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    deadline = deadlines.opinion_request_deadline(
+        sent_on, facts.refusal_channel or "digital_post", f.received_on
+    )
+    record = f.model_dump(mode="json")
+    record["previous_due"] = facts.opinion_due.isoformat() if facts.opinion_due else None
+    record["opinion_due"] = deadline.due.isoformat()
+    record["opinion_basis"] = deadline.basis
+    return Outcome(
+        "receipt_recorded",
+        facts.state,
+        State.OPINION_WINDOW,
+        record,
+        {"refusal_received_on": f.received_on, "opinion_due": deadline.due},
+    )
+
+
 def _opinion_requested(facts: CaseFacts, f: OpinionRequestedFields, m: Moment) -> Outcome:
-    if f.requested_on > m.today:
-        raise ValidationFailed({"requested_on": "må ikke ligge i fremtiden"})
-    if facts.refusal_sent_on is not None and f.requested_on < facts.refusal_sent_on:
-        raise ValidationFailed({"requested_on": "kan ikke ligge før afslaget blev sendt"})
+    # Also while the refusal is still owed: an employer who never writes cannot close the window
+    # (domain.md section 12); Ankestyrelsen then decides on the time limit.
+    follows = (
+        _not_before("requested_on", f.requested_on, facts.refusal_sent_on, "afslaget blev sendt")
+        if facts.refusal_sent_on is not None
+        else _not_before("requested_on", f.requested_on, facts.state_since_on, "afgørelsen")
+    )
+    problems = _not_future("requested_on", f.requested_on, m.today) or follows
+    if problems:
+        raise ValidationFailed(problems)
     if facts.opinion_due is not None and deadlines.has_passed(facts.opinion_due, f.requested_on):
         # kompensationslov §17 a stk. 3: no later than 4 weeks after the refusal was received.
         raise Conflict(
@@ -483,15 +667,23 @@ def _opinion_requested(facts: CaseFacts, f: OpinionRequestedFields, m: Moment) -
 
 
 def _opinion_received(facts: CaseFacts, f: OpinionReceivedFields, m: Moment) -> Outcome:
-    if f.received_on > m.today:
-        raise ValidationFailed({"received_on": "må ikke ligge i fremtiden"})
-    if facts.opinion_requested_on is not None and f.received_on < facts.opinion_requested_on:
-        raise ValidationFailed({"received_on": "kan ikke ligge før anmodningen"})
+    problems = _not_future("received_on", f.received_on, m.today) or _not_before(
+        "received_on", f.received_on, facts.opinion_requested_on, "anmodningen"
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    # § 17 a stk. 4: with duties_kept false the service records a breach (cases.record_event).
     return _outcome("opinion_received", facts, State.CLOSED, f)
 
 
 def _withdrawn(facts: CaseFacts, f: WithdrawnFields, _m: Moment) -> Outcome:
     return _outcome("withdrawn", facts, State.WITHDRAWN, f)
+
+
+def _transferred(facts: CaseFacts, f: TransferredFields, _m: Moment) -> Outcome:
+    # The applicant moved: the case stays in its state; the service re-applies bek. § 7 for the new
+    # home municipality and moves the case to the jobcentre that handles it (cases.record_event).
+    return _outcome("transferred", facts, State(facts.state), f)
 
 
 _NON_TERMINAL = frozenset(State) - TERMINAL
@@ -536,13 +728,24 @@ TRANSITIONS: dict[str, Transition] = {
             "The interview took place.",
         ),
         Transition(
+            "interview_missed",
+            frozenset({"employer"}),
+            frozenset({State.INTERVIEW_SCHEDULED}),
+            InterviewMissedFields,
+            _interview_missed,
+            "bek. § 6 stk. 2; domain.md § 12",
+            "The applicant did not attend (recorded after the booked start): the interview counts "
+            "as offered, the applicant is told, and the decision follows.",
+        ),
+        Transition(
             "interview_declined",
-            frozenset({"applicant", "employer"}),
+            frozenset({"applicant"}),
             frozenset({State.INTERVIEW_REQUIRED, State.INTERVIEW_SCHEDULED}),
             InterviewDeclinedFields,
             _interview_declined,
-            "bek. § 6 stk. 2",
-            "The applicant declines the interview; the case ends as withdrawn.",
+            "bek. § 6 stk. 2; domain.md § 12",
+            "The applicant declines the interview; the case ends as withdrawn. Only the applicant "
+            "can decline.",
         ),
         Transition(
             "decision",
@@ -571,7 +774,18 @@ TRANSITIONS: dict[str, Transition] = {
             _negotiation,
             "bek. § 6 stk. 3 nr. 2",
             "The negotiation took place; the jobcentre's minutes record competences, schemes "
-            "presented and the outcome.",
+            "presented, that the disability was not decisive, and the outcome.",
+        ),
+        Transition(
+            "negotiation_not_held",
+            frozenset({"employer"}),
+            frozenset({State.NEGOTIATION_REQUIRED}),
+            NegotiationNotHeldFields,
+            _negotiation_not_held,
+            "bek. § 6 stk. 3 nr. 2; domain.md § 12 (project decision)",
+            "The jobcentre did not negotiate within the configured working days after the "
+            "statement: the employer documents its attempts and may refuse; the jobcentre is "
+            "escalated.",
         ),
         Transition(
             "refusal_notified",
@@ -584,13 +798,24 @@ TRANSITIONS: dict[str, Transition] = {
             "opens.",
         ),
         Transition(
-            "opinion_requested",
+            "receipt_recorded",
             frozenset({"applicant", "caseworker"}),
             frozenset({State.OPINION_WINDOW}),
+            ReceiptRecordedFields,
+            _receipt_recorded,
+            "JM vejledning 9533/2018; kompensationslov § 17 a stk. 3",
+            "A later actual receipt of the refusal: the deadline is computed again and the "
+            "applicant is told.",
+        ),
+        Transition(
+            "opinion_requested",
+            frozenset({"applicant", "caseworker"}),
+            frozenset({State.REFUSAL_PENDING, State.OPINION_WINDOW}),
             OpinionRequestedFields,
             _opinion_requested,
-            "kompensationslov § 17 a stk. 3",
-            "The applicant asked Ankestyrelsen for an opinion (no later than the deadline).",
+            "kompensationslov § 17 a stk. 3; domain.md § 12",
+            "The applicant asked Ankestyrelsen for an opinion (no later than the deadline; also "
+            "while the refusal is still owed).",
         ),
         Transition(
             "opinion_received",
@@ -599,7 +824,8 @@ TRANSITIONS: dict[str, Transition] = {
             OpinionReceivedFields,
             _opinion_received,
             "kompensationslov § 17 a stk. 3-4",
-            "Ankestyrelsen's opinion on whether the duties were kept.",
+            "Ankestyrelsen's opinion on whether the duties were kept; if not, a breach is recorded "
+            "and the employer and its top official are told.",
         ),
         Transition(
             "withdrawn",
@@ -610,8 +836,22 @@ TRANSITIONS: dict[str, Transition] = {
             "—",
             "The applicant withdraws the application.",
         ),
+        Transition(
+            "transferred",
+            frozenset({"caseworker", "admin"}),
+            _NON_TERMINAL,
+            TransferredFields,
+            _transferred,
+            "bek. § 7; domain.md § 12",
+            "The applicant moved: the case goes to the new home jobcentre (or its § 7 neighbour), "
+            "in the same state.",
+        ),
     )
 }
+
+# Events a case accepts in its stored state even after the clock has closed the window: a request
+# made in time may be recorded late, and a later receipt may reopen the window (section 12).
+_ACCEPTED_AFTER_WINDOW = frozenset({"opinion_requested", "receipt_recorded"})
 
 
 def parse_event_type(body: dict[str, Any]) -> Transition:
@@ -634,7 +874,7 @@ def decide(facts: CaseFacts, role: str, body: dict[str, Any], moment: Moment) ->
         raise Forbidden(f"Din rolle kan ikke registrere hændelsen '{transition.event}'.")
     current = effective_state(facts.state, facts.opinion_due, moment.today)
     # A request made in time may be recorded after the window has closed (the guard checks the date).
-    late_record = transition.event == "opinion_requested" and facts.state == State.OPINION_WINDOW
+    late_record = transition.event in _ACCEPTED_AFTER_WINDOW and facts.state == State.OPINION_WINDOW
     if current not in transition.accepted_in and not late_record:
         raise Conflict(
             f"Hændelsen '{transition.event}' kan ikke registreres, når sagen har status "

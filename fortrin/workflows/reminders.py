@@ -52,13 +52,16 @@ class CaseSnapshot:
 
 @dataclass(frozen=True)
 class Due:
-    subject_key: str  # "application:<id>" or "fast_track_task:<id>"
+    subject_key: (
+        str  # "application:<id>", "fast_track_task:<id>", "event:<id>:<seq>", "breach:<id>"
+    )
     application_id: str | None
     kind: str
-    recipient_id: str
+    recipient_id: str | None  # a user, or None for an outside address (recipient_email)
     subject: str
     body: str
     link: str
+    recipient_email: str | None = None
 
 
 @dataclass(frozen=True)

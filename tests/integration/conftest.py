@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -110,6 +111,8 @@ def world(app: Flask) -> World:
 
 LEGAL = "Begrundelse med tilstrækkelig tekst til at være en reel begrundelse."
 FUTURE = "2026-12-08T10:00:00+01:00"
+# bek. § 6 stk. 1: both conditions of a positive assessment.
+SUITABLE = {"can_perform": True, "has_difficulty_getting_work": True}
 
 
 def vacancy(api: Api, employer: User, **fields: Any) -> dict[str, Any]:
@@ -146,17 +149,17 @@ def ok(response: Any) -> dict[str, Any]:
 
 # From each state, the event (and who sends it) that takes a job application one step on.
 NEXT: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "awaiting_assessment": ("caseworker", "assessment", {"can_perform": True, "reasoning": LEGAL}),
+    "awaiting_assessment": (
+        "caseworker",
+        "assessment",
+        {"can_perform": True, "has_difficulty_getting_work": True, "reasoning": LEGAL},
+    ),
     "awaiting_eligibility_check": (
         "employer",
         "eligibility_check",
         {"eligible": True, "reasoning": LEGAL},
     ),
-    "interview_required": (
-        "employer",
-        "interview_scheduled",
-        {"starts_at": FUTURE, "location": "Rådhuset, lokale 1"},
-    ),
+    "interview_required": ("employer", "interview_scheduled", {"location": "Rådhuset, lokale 1"}),
     "interview_scheduled": ("employer", "interview_held", {}),
     "interviewed": ("employer", "decision", {"outcome": "not_hired", "reasoning": LEGAL}),
     "statement_required": ("employer", "statement_submitted", {"text": LEGAL}),
@@ -164,9 +167,9 @@ NEXT: dict[str, tuple[str, str, dict[str, Any]]] = {
         "caseworker",
         "negotiation_held",
         {
-            "held_on": "2026-12-01",
             "minutes": LEGAL,
             "competences_considered": True,
+            "disability_not_decisive": True,
             "schemes_presented": ["personal_assistance"],
             "outcome": "no_hire",
         },
@@ -174,13 +177,29 @@ NEXT: dict[str, tuple[str, str, dict[str, Any]]] = {
     "refusal_pending": (
         "employer",
         "refusal_notified",
-        {"reasoning": LEGAL, "sent_on": "2026-12-01", "channel": "digital_post"},
+        {"reasoning": LEGAL, "channel": "digital_post"},
     ),
 }
 
 
+def now_of(app: Flask) -> datetime:
+    return datetime.fromisoformat(str(app.config["FORTRIN_NOW"]))
+
+
+def set_now(app: Flask, instant: datetime | str) -> None:
+    app.config["FORTRIN_NOW"] = instant if isinstance(instant, str) else instant.isoformat()
+
+
+def soon(app: Flask) -> str:
+    """Two days from the test's clock: when drive() books the interview (so no interview reminder
+    is due yet when it is booked)."""
+    return (now_of(app) + timedelta(days=2)).isoformat()
+
+
 def drive(api: Api, world: World, application_id: str, until: str) -> dict[str, Any]:
-    """Send the standard events until the case is in state ``until``."""
+    """Send the standard events until the case is in state ``until``. The interview is booked two
+    days ahead and recorded held just after its start (an interview is never held before it); every
+    other step is at the test's clock, and dates of later steps are the clock's date."""
     current = ok(api.get(f"/api/v1/applications/{application_id}", world.admin))
     caseworkers = {"751": world.cw_aarhus, "746": world.cw_skanderborg, "101": world.cw_kbh}
     caseworker = caseworkers[current["handling_jobcentre_code"]]
@@ -189,6 +208,23 @@ def drive(api: Api, world: World, application_id: str, until: str) -> dict[str, 
     ]
     while current["state"] != until:
         role, event_type, body = NEXT[current["state"]]
+        body = dict(body)
+        today = now_of(api.app).date().isoformat()
+        if event_type == "interview_scheduled":
+            body["starts_at"] = soon(api.app)
+        elif event_type == "interview_held":
+            # Recorded just after its booked start; then the test's clock is put back.
+            starts = datetime.fromisoformat(current["interview"]["starts_at"])
+            before = str(api.app.config["FORTRIN_NOW"])
+            set_now(api.app, max(now_of(api.app), starts + timedelta(minutes=1)))
+            actor = employer
+            current = ok(event(api, actor, application_id, type=event_type, **body))
+            set_now(api.app, before)
+            continue
+        elif event_type == "negotiation_held":
+            body["held_on"] = today
+        elif event_type == "refusal_notified":
+            body["sent_on"] = today
         actor = employer if role == "employer" else caseworker
         current = ok(event(api, actor, application_id, type=event_type, **body))
     return current

@@ -371,6 +371,7 @@ def test_the_negotiation_can_take_the_schemes_from_the_card(api: Api, world: Wor
         "held_on": "2026-12-01",
         "minutes": LEGAL,
         "competences_considered": True,
+        "disability_not_decisive": True,
         "outcome": "no_hire",
         "schemes_from_card": True,
         "card_id": "forged",

@@ -21,6 +21,7 @@ from tests.integration.conftest import (
     event,
     make_user,
     ok,
+    set_now,
     vacancy,
 )
 
@@ -142,10 +143,11 @@ def test_the_interview_reminder_reaches_applicant_and_employer(
 ) -> None:
     v = vacancy(api, world.employer)
     drive(api, world, apply(api, world.applicant, v["id"])["id"], "interview_scheduled")
-    pass_at(app, at(date(2026, 12, 6)))
+    # drive() booked the interview for 3 December 2026 at 9:00.
+    pass_at(app, at(date(2026, 12, 1)))
     assert kinds_for(app, world.applicant.id) == []
-    pass_at(app, at(date(2026, 12, 7)))
-    pass_at(app, at(date(2026, 12, 8), 8))
+    pass_at(app, at(date(2026, 12, 2)))
+    pass_at(app, at(date(2026, 12, 3), 8))
     assert kinds_for(app, world.applicant.id) == ["interview_reminder"]
     assert kinds_for(app, world.employer.id) == ["interview_reminder"]
 
@@ -198,6 +200,7 @@ def test_no_notification_ever_carries_health_details(app: Flask, api: Api, world
         "interview_scheduled",
     )
     pass_at(app, at(date(2026, 12, 7)))
+    set_now(app, "2026-12-07T09:00:00+01:00")  # after the interview of 3 December
     ok(event(api, world.employer, case["id"], type="interview_held"))
     ok(
         event(

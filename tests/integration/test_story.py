@@ -117,6 +117,7 @@ def test_direct_route_not_hired_statement_minutes_refusal_by_letter_and_opinion_
             minutes="Ansøgerens kompetencer gennemgået; personlig assistance og "
             "arbejdsredskaber præsenteret. Arbejdsgiveren fastholder afslaget.",
             competences_considered=True,
+            disability_not_decisive=True,
             schemes_presented=["personal_assistance", "assistive_devices"],
             outcome="no_hire",
         )["state"]

@@ -133,7 +133,12 @@ def test_filling_closes_a_case_the_jobcentre_had_not_yet_assessed(api: Api, worl
     assert case["timeline"][-1]["actor_role"] == "employer"
 
 
-def test_withdrawing_a_vacancy_closes_the_cases_before_a_decision(api: Api, world: World) -> None:
+def test_withdrawing_a_vacancy_after_contact_owes_a_refusal_domain_12(
+    api: Api, world: World
+) -> None:
+    """domain.md § 12: a vacancy withdrawn after the employer was contacted is a "no" that keeps
+    the right to Ankestyrelsen's opinion (kompensationslov § 17 a stk. 3); a refusal already given
+    keeps its course."""
     v = vacancy(api, world.employer)
     open_case = apply(api, world.applicant, v["id"])
     refused = apply(api, world.applicant_kbh, v["id"])
@@ -144,7 +149,9 @@ def test_withdrawing_a_vacancy_closes_the_cases_before_a_decision(api: Api, worl
         json={"reason": "Stillingen nedlægges"},
     )
     assert ok(response)["state"] == "withdrawn"
-    assert api.get(f"/api/v1/applications/{open_case['id']}", world.admin).json["state"] == "closed"
+    assert api.get(f"/api/v1/applications/{open_case['id']}", world.admin).json["state"] == (
+        "refusal_pending"
+    )
     assert api.get(f"/api/v1/applications/{refused['id']}", world.admin).json["state"] == (
         "opinion_window"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.conftest import Api, World, apply, drive, event, ok, vacancy
+from tests.integration.conftest import SUITABLE, Api, World, apply, drive, event, ok, vacancy
 
 DISABILITY = "Sklerose med nedsat gangfunktion og træthed"
 NOTE = "Jobcenterets note: kan arbejde 25 timer om ugen med pauser efter behov."
@@ -42,7 +42,7 @@ def test_004_3_3_no_employer_ever_receives_disability_cpr_or_jobcentre_notes(
     register(api, world)
     v = vacancy(api, world.employer)
     case = apply(api, world.applicant, v["id"], route="via_jobcentre")
-    ok(event(api, world.cw_aarhus, case["id"], type="assessment", can_perform=True, reasoning=NOTE))
+    ok(event(api, world.cw_aarhus, case["id"], type="assessment", **SUITABLE, reasoning=NOTE))
     drive(api, world, case["id"], "opinion_window")
     seen = "".join(
         json.dumps(api.get(path, world.employer).json, ensure_ascii=False)
@@ -76,6 +76,7 @@ def test_the_employer_does_not_see_a_case_before_the_jobcentre_has_assessed_it(
             waiting["id"],
             type="assessment",
             can_perform=False,
+            has_difficulty_getting_work=True,
             reasoning=NOTE,
         )
     )

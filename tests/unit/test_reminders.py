@@ -32,7 +32,7 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=COPENHAGEN)
 
 
-def kinds(case: CaseSnapshot, moment: datetime) -> set[tuple[str, str]]:
+def kinds(case: CaseSnapshot, moment: datetime) -> set[tuple[str, str | None]]:
     return {(d.kind, d.recipient_id) for d in due_notifications(case, moment, Thresholds(), BASE)}
 
 

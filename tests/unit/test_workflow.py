@@ -44,17 +44,21 @@ CONTRACT_TABLE = {
     "eligibility_check": ({"employer"}, {"awaiting_eligibility_check"}),
     "interview_scheduled": ({"employer"}, {"interview_required", "interview_scheduled"}),
     "interview_held": ({"employer"}, {"interview_scheduled"}),
-    "interview_declined": (
-        {"applicant", "employer"},
-        {"interview_required", "interview_scheduled"},
-    ),
+    "interview_missed": ({"employer"}, {"interview_scheduled"}),
+    "interview_declined": ({"applicant"}, {"interview_required", "interview_scheduled"}),
     "decision": ({"employer"}, {"interviewed"}),
     "statement_submitted": ({"employer"}, {"statement_required"}),
     "negotiation_held": ({"caseworker"}, {"negotiation_required"}),
+    "negotiation_not_held": ({"employer"}, {"negotiation_required"}),
     "refusal_notified": ({"employer"}, {"refusal_pending"}),
-    "opinion_requested": ({"applicant", "caseworker"}, {"opinion_window"}),
+    "receipt_recorded": ({"applicant", "caseworker"}, {"opinion_window"}),
+    "opinion_requested": ({"applicant", "caseworker"}, {"refusal_pending", "opinion_window"}),
     "opinion_received": ({"caseworker", "admin"}, {"opinion_requested"}),
     "withdrawn": ({"applicant"}, {s.value for s in State} - {s.value for s in pa.TERMINAL}),
+    "transferred": (
+        {"caseworker", "admin"},
+        {s.value for s in State} - {s.value for s in pa.TERMINAL},
+    ),
 }
 
 
@@ -87,16 +91,36 @@ def test_bek_6_routes_start_in_assessment_or_eligibility_check() -> None:
 
 def test_bek_6_stk_1_jobcentre_finds_the_applicant_can_perform_the_job() -> None:
     case = facts("awaiting_assessment", route="via_jobcentre")
-    assert to_state(case, "caseworker", type="assessment", can_perform=True) == "interview_required"
+    assert (
+        to_state(
+            case,
+            "caseworker",
+            type="assessment",
+            can_perform=True,
+            has_difficulty_getting_work=True,
+        )
+        == "interview_required"
+    )
 
 
 def test_bek_6_stk_1_jobcentre_finds_the_applicant_cannot_perform_it_with_reasoning() -> None:
     case = facts("awaiting_assessment", route="via_jobcentre")
+    body = {"type": "assessment", "can_perform": False, "has_difficulty_getting_work": True}
     with pytest.raises(ValidationFailed) as refused:
-        to_state(case, "caseworker", type="assessment", can_perform=False)
+        to_state(case, "caseworker", **body)
     assert "reasoning" in refused.value.fields
-    ended = to_state(case, "caseworker", type="assessment", can_perform=False, reasoning=LEGAL)
-    assert ended == "not_suitable"
+    assert to_state(case, "caseworker", **body, reasoning=LEGAL) == "not_suitable"
+
+
+def test_bek_6_stk_1_both_conditions_the_applicant_must_have_difficulty_getting_work() -> None:
+    """bek. § 6 stk. 1: the jobcentre assesses both that the person has difficulty getting work on
+    ordinary terms and that they can perform the job (domain.md § 12)."""
+    case = facts("awaiting_assessment", route="via_jobcentre")
+    with pytest.raises(ValidationFailed) as missing:
+        to_state(case, "caseworker", type="assessment", can_perform=True)
+    assert "has_difficulty_getting_work" in missing.value.fields
+    body = {"type": "assessment", "can_perform": True, "has_difficulty_getting_work": False}
+    assert to_state(case, "caseworker", **body, reasoning=LEGAL) == "not_suitable"
 
 
 # --- route 2: directly (bek. §6 stk. 2, 004 §§3.6, 3.7) --------------------------------------------
@@ -107,7 +131,8 @@ def test_bek_6_stk_2_unmet_formal_education_lifts_the_interview_duty() -> None:
     outcome = decide(
         case, "employer", {"type": "eligibility_check", "eligible": False, "reasoning": LEGAL}, NOW
     )
-    assert outcome.to_state == "not_eligible"
+    # Contract v2 (domain.md § 12): the "no" is a refusal the employer owes, not an end.
+    assert outcome.to_state == "refusal_pending"
     assert outcome.record["ground"] == "formal_education"
 
 
@@ -124,7 +149,7 @@ def test_004_3_7_licences_use_obviously_less_qualified_instead_of_formal_educati
     outcome = decide(
         case, "employer", {"type": "eligibility_check", "eligible": False, "reasoning": LEGAL}, NOW
     )
-    assert outcome.to_state == "not_eligible"
+    assert outcome.to_state == "refusal_pending"
     assert outcome.record["ground"] == "obviously_less_qualified"
 
 
@@ -249,6 +274,7 @@ def test_bek_6_stk_3_nr_2_the_minutes_name_registry_schemes_and_a_past_date() ->
         "held_on": "2026-12-01",
         "minutes": LEGAL,
         "competences_considered": True,
+        "disability_not_decisive": True,
         "schemes_presented": ["personal_assistance"],
         "outcome": "no_hire",
     }

@@ -110,6 +110,7 @@ def paged(items: list[BaseModel], total: int) -> Response:
 from fortrin.blueprints.api import (  # noqa: E402
     applicants,
     auth,
+    breaches,
     cards,
     cases,
     me,
@@ -117,4 +118,4 @@ from fortrin.blueprints.api import (  # noqa: E402
     schemes,
 )
 
-__all__ = ["applicants", "auth", "bp", "cards", "cases", "me", "reference", "schemes"]
+__all__ = ["applicants", "auth", "bp", "breaches", "cards", "cases", "me", "reference", "schemes"]

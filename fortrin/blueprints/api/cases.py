@@ -105,11 +105,30 @@ def get_vacancy(vacancy_id: str) -> Response:
 
 @api_route(
     bp,
+    "/vacancies/<vacancy_id>",
+    "PATCH",
+    "Move the application deadline later, to accept later applications (its employer)",
+    "cases",
+    body=cases.VacancyUpdate,
+    response=VacancyOut,
+    errors=(403, 404, 409),
+)
+def update_vacancy(vacancy_id: str) -> Response:
+    with db.unit_of_work() as session:
+        cases.get_vacancy(session, caller(), vacancy_id)
+        body = json_object()
+        vacancy = cases.update_vacancy(session, caller(), vacancy_id, body)
+        return render(vacancy_out(session, caller(), vacancy))
+
+
+@api_route(
+    bp,
     "/vacancies/<vacancy_id>/fill",
     "POST",
-    "Fill the vacancy; 409 duties_outstanding while an application blocks it (bek. §6 stk. 2-3)",
+    "Fill one position; 409 duties_outstanding while an application blocks it (bek. §6 stk. 2-3), "
+    "409 fill_contradicts_decision when the fill contradicts a decision (bek. § 2 stk. 3)",
     "cases",
-    body=cases.VacancyFill,
+    body=cases.VacancyFillIn,
     response=VacancyOut,
     errors=(403, 404, 409),
 )
@@ -125,7 +144,7 @@ def fill_vacancy(vacancy_id: str) -> Response:
     bp,
     "/vacancies/<vacancy_id>/withdraw",
     "POST",
-    "Withdraw the vacancy unfilled; cases before a decision close",
+    "Withdraw the vacancy unfilled; contacted cases owe a refusal, the others close",
     "cases",
     body=cases.VacancyWithdraw,
     response=VacancyOut,

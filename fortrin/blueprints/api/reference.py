@@ -54,6 +54,13 @@ class OrganisationIn(BaseModel):
     municipality_code: str | None = None
     cvr: str | None = None
     public_funding_share: float | None = None
+    top_official_name: str | None = None
+    top_official_email: str | None = None
+
+
+class TopOfficialIn(BaseModel):
+    top_official_name: str | None = None
+    top_official_email: str | None = None
 
 
 def _admin_only() -> None:
@@ -201,6 +208,23 @@ def create_organisation() -> Response:
             session, **{k: v for k, v in body.items() if k in allowed}
         )
         return render(organisation_out(created), 201)
+
+
+@api_route(
+    bp,
+    "/organisations/<organisation_id>",
+    "PATCH",
+    "Set the organisation's top official (øverste ledelse, kompensationslov § 17 a stk. 4) (admin)",
+    "reference",
+    body=TopOfficialIn,
+    response=OrganisationOut,
+    errors=(403, 404),
+)
+def update_organisation(organisation_id: str) -> Response:
+    _admin_only()
+    body = json_object()
+    with db.unit_of_work() as session:
+        return render(organisation_out(accounts.set_top_official(session, organisation_id, body)))
 
 
 @api_route(
