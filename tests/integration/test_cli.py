@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 from flask import Flask
+from sqlmodel import col, select
 
+from fortrin import db
+from fortrin.models import Application, ApplicationEvent, Breach, Notification
 from tests.integration.conftest import World
 
 
@@ -113,3 +116,48 @@ def test_demo_load_is_idempotent_and_prints_the_logins(app: Flask) -> None:
     assert "admin@fortrin.example" in out and "fortrin-demo" in out
     code, out = run(app, "demo", "load")
     assert code == 0 and out.startswith("Demodata var allerede indlæst")
+
+
+def test_the_demo_shows_a_breach_and_a_window_opened_after_a_negative_eligibility_check(
+    app: Flask,
+) -> None:
+    """Issue 8: the demo has a breach found by Ankestyrelsen (kompensationslov § 17 a stk. 4) and a
+    case whose window to Ankestyrelsen opened after a "no" to the formal education (domain.md § 12),
+    and every step of its past was recorded at its own time, never after a later one."""
+    code, out = run(app, "demo", "load")
+    assert code == 0, out
+    with app.app_context():
+        session = db.session()
+        [breach] = session.exec(select(Breach)).all()
+        assert breach.source == "ankestyrelsen" and breach.application_id
+        told = session.exec(
+            select(Notification.kind, Notification.recipient_email).where(
+                col(Notification.kind).in_(["breach_recorded", "breach_top_official"])
+            )
+        ).all()
+        assert ("breach_top_official", "regionsraadet@rm.example") in told
+        assert any(kind == "breach_recorded" for kind, _ in told)
+        refused_first = [
+            a
+            for a in session.exec(select(Application)).all()
+            if [
+                (e.type, e.data.get("eligible"))
+                for e in session.exec(
+                    select(ApplicationEvent)
+                    .where(ApplicationEvent.application_id == a.id)
+                    .order_by(col(ApplicationEvent.seq))
+                ).all()
+            ][1:]
+            == [("eligibility_check", False), ("refusal_notified", None)]
+        ]
+        assert [a.state for a in refused_first] == ["opinion_window"]
+        for application in session.exec(select(Application)).all():
+            times = [
+                e.at
+                for e in session.exec(
+                    select(ApplicationEvent)
+                    .where(ApplicationEvent.application_id == application.id)
+                    .order_by(col(ApplicationEvent.seq))
+                ).all()
+            ]
+            assert times == sorted(times), application.id
