@@ -481,8 +481,8 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
         # The same answer whether or not a case exists, so a § 7 case stays hidden from the home
         # jobcentre (the duplicate check below would otherwise reveal it).
         raise Forbidden(
-            "Sagen ville blive behandlet af et andet jobcenter (bek. § 7); ansøgeren kan selv søge, "
-            "eller det jobcenter kan søge på ansøgerens vegne.",
+            "Sagen ville blive behandlet af et andet jobcenter (bek. § 7), så jobcenteret kan ikke "
+            "søge på ansøgerens vegne; ansøgeren kan selv søge.",
             "not_handling_jobcentre",
         )
     today = clock.today()
@@ -569,6 +569,7 @@ def facts_of(db: Session, application: Application) -> pa.CaseFacts:
         state_since_on=clock.local(application.state_since).date(),
         interview_starts_at=application.interview_starts_at,
         refusal_channel=application.refusal_channel,
+        refusal_received_on=application.refusal_received_on,
     )
 
 
@@ -624,9 +625,17 @@ def _transfer(db: Session, application: Application, code: str) -> dict[str, Any
     applicant = db.get(User, application.applicant_id)
     vacancy = db.get(Vacancy, application.vacancy_id)
     assert applicant is not None and vacancy is not None
-    if applicant.home_municipality_code == code:
-        raise ValidationFailed({"home_municipality_code": "er allerede ansøgerens bopælskommune"})
     route = _route(home, vacancy)
+    unchanged = (
+        route.home_jobcentre_code == application.home_jobcentre_code
+        and route.handling_jobcentre_code == application.handling_jobcentre_code
+    )
+    if applicant.home_municipality_code == code and unchanged:
+        # An applicant with several cases may already have been moved by another case's transfer;
+        # this one still moves while its jobcentres differ.
+        raise ValidationFailed(
+            {"home_municipality_code": "sagen hører allerede til ansøgerens bopælskommune"}
+        )
     moved = {
         "from_home_municipality_code": applicant.home_municipality_code,
         "from_handling_jobcentre_code": application.handling_jobcentre_code,

@@ -364,6 +364,7 @@ class CaseFacts:
     state_since_on: date | None = None
     interview_starts_at: datetime | None = None
     refusal_channel: str | None = None
+    refusal_received_on: date | None = None  # an actual receipt date, when one was recorded
 
 
 @dataclass(frozen=True)
@@ -622,14 +623,16 @@ def _receipt_recorded(facts: CaseFacts, f: ReceiptRecordedFields, m: Moment) -> 
     wins and the deadline is computed again from it (domain.md sections 7, 12)."""
     sent_on = facts.refusal_sent_on
     assert sent_on is not None  # opinion_window is reached only by refusal_notified
+    channel = facts.refusal_channel or "digital_post"
+    # Only a later arrival moves the deadline: the conservative reading, which never costs the
+    # applicant a right (domain.md section 12), so never before the receipt the deadline rests on.
+    current = deadlines.opinion_request_deadline(sent_on, channel, facts.refusal_received_on)
     problems = _not_future("received_on", f.received_on, m.today) or _not_before(
-        "received_on", f.received_on, sent_on, "afsendelsen af afslaget"
+        "received_on", f.received_on, current.received_on, "den modtagelsesdato, fristen bygger på"
     )
     if problems:
         raise ValidationFailed(problems)
-    deadline = deadlines.opinion_request_deadline(
-        sent_on, facts.refusal_channel or "digital_post", f.received_on
-    )
+    deadline = deadlines.opinion_request_deadline(sent_on, channel, f.received_on)
     record = f.model_dump(mode="json")
     record["previous_due"] = facts.opinion_due.isoformat() if facts.opinion_due else None
     record["opinion_due"] = deadline.due.isoformat()
