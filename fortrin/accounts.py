@@ -154,6 +154,8 @@ def set_top_official(db: Session, organisation_id: str, data: dict[str, object])
     if organisation is None:
         raise NotFound("Organisationen findes ikke.")
     spec = _validated(TopOfficialUpdate, data)
+    if not spec.model_fields_set:
+        raise ValidationFailed({"top_official_name": "angiv top_official_name og/eller _email"})
     for name in spec.model_fields_set:
         setattr(organisation, name, getattr(spec, name))
     db.add(organisation)

@@ -12,20 +12,19 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from fortrin import db
-from fortrin.models import Application, ApplicationEvent, Vacancy
+from fortrin.models import Application, ApplicationEvent, Breach, Vacancy
 from fortrin.workflows.preferential_access import TRANSITIONS
 from tests.integration.conftest import Api, World, apply, drive, vacancy
 
 ERROR_CODES = {400, 403, 404, 409, 422}
 
 
-def counts(app: Flask) -> tuple[int, int, int]:
+def counts(app: Flask) -> tuple[int, ...]:
     with app.app_context():
         session = db.session()
-        return (
-            session.scalar(select(func.count()).select_from(Vacancy)) or 0,
-            session.scalar(select(func.count()).select_from(Application)) or 0,
-            session.scalar(select(func.count()).select_from(ApplicationEvent)) or 0,
+        return tuple(
+            session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (Vacancy, Application, ApplicationEvent, Breach)
         )
 
 
@@ -68,6 +67,10 @@ def test_malformed_bodies_get_clean_errors_and_change_nothing(
         ("PUT", f"/api/v1/applicants/{world.applicant.id}/profile", world.cw_aarhus),
         ("PUT", "/api/v1/municipalities/751/routing", world.admin),
         ("POST", "/api/v1/auth/token", None),
+        ("PATCH", f"/api/v1/vacancies/{v['id']}", world.employer),
+        ("POST", f"/api/v1/vacancies/{v['id']}/withdraw", world.employer),
+        ("POST", "/api/v1/breaches", world.cw_aarhus),
+        ("PATCH", f"/api/v1/organisations/{world.org_aarhus}", world.admin),
     ]
     for method, path, user in targets:
         for raw in MALFORMED:
