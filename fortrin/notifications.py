@@ -77,6 +77,7 @@ def thresholds() -> Thresholds:
         statement_jobcentre=int(config["FORTRIN_STATEMENT_JOBCENTRE_DAYS"]),
         negotiation=int(config["FORTRIN_NEGOTIATION_DAYS"]),
         refusal_notice=int(config["FORTRIN_REFUSAL_NOTICE_DAYS"]),
+        negotiation_wait=int(config["FORTRIN_NEGOTIATION_WAIT_DAYS"]),
     )
 
 

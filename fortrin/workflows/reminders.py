@@ -31,6 +31,7 @@ class Thresholds:
     statement_jobcentre: int = 10
     negotiation: int = 10
     refusal_notice: int = 3
+    negotiation_wait: int = 10  # then the employer may record negotiation_not_held
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,16 @@ def due_notifications(
             f"Arbejdsgiverens redegørelse om {title} blev modtaget {since}, for "
             f"{thresholds.negotiation} hverdage siden eller mere. Hold forhandlingen og skriv "
             "referat (bek. § 6 stk. 3).",
+        )
+    if state == State.NEGOTIATION_REQUIRED and waited(thresholds.negotiation_wait):
+        add(
+            "negotiation_wait_over",
+            case.employer_ids,
+            f"Jobcenteret har ikke forhandlet: {case.vacancy_title}",
+            f"Jobcenteret har ikke holdt forhandlingen om {title} inden for "
+            f"{thresholds.negotiation_wait} hverdage efter jeres redegørelse ({since}). I kan "
+            "registrere, hvad I har gjort for at få forhandlingen holdt; så må stillingen "
+            "besættes, og I skal give ansøgeren et begrundet afslag med klagevejledning.",
         )
     if state == State.REFUSAL_PENDING and waited(thresholds.refusal_notice):
         add(

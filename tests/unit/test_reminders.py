@@ -93,7 +93,12 @@ def test_escalations_count_working_days_in_the_state() -> None:
     }
     negotiation = replace(waiting, state="negotiation_required")
     assert kinds(negotiation, at(date(2026, 12, 11))) == set()
-    assert kinds(negotiation, at(date(2026, 12, 14))) == {("negotiation_overdue", "cw")}
+    # After the same 10 working days the employer hears that it may record negotiation_not_held
+    # (domain.md § 12: no deadlock).
+    assert kinds(negotiation, at(date(2026, 12, 14))) == {
+        ("negotiation_overdue", "cw"),
+        ("negotiation_wait_over", "hr"),
+    }
     refusal = replace(waiting, state="refusal_pending")
     assert kinds(refusal, at(date(2026, 12, 2))) == set()
     assert kinds(refusal, at(date(2026, 12, 3))) == {("refusal_notice_due", "hr")}
