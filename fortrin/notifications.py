@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -161,6 +161,16 @@ def snapshot(db: Session, application: Application) -> CaseSnapshot:
 # --- creation ------------------------------------------------------------------------------------
 
 
+SUBJECT_MAX = 300  # notification.subject
+
+
+def header_text(text: str, limit: int = SUBJECT_MAX) -> str:
+    """User text made safe for one e-mail header line and the column: control characters and line
+    breaks folded to spaces, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
 def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     # An outside address (no user, so nothing to read in the app) is always an e-mail, kept pending
     # until a mail server is configured.
@@ -172,7 +182,7 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
         "recipient_id": due.recipient_id,
         "recipient_email": due.recipient_email,
         "created_at": now,
-        "subject": due.subject,
+        "subject": header_text(due.subject),
         "body": due.body,
         "link": due.link,
         "channel": "email" if email else "in_app",
@@ -276,15 +286,35 @@ def create_due_for(db: Session, applications: Iterable[Application], now: dateti
 
 def create_due(db: Session, now: datetime) -> int:
     """One pass over every case in a state where a reminder may be due, and every open fast-track
-    grant task."""
+    grant task. Each case and task is its own savepoint: one that fails is logged (by id only, no
+    personal data), left for the next pass, and never blocks the others."""
     today = clock.local(now).date()
     candidates = db.exec(
-        select(Application).where(
+        select(Application.id).where(
             col(Application.state).in_(list(WATCHED_STATES)),
             or_(col(Application.opinion_due).is_(None), col(Application.opinion_due) >= today),
         )
     ).all()
-    return create_due_for(db, candidates, now) + create_due_fast_track(db, now)
+    created = 0
+    for application_id in candidates:
+
+        def one_case(application_id: str = application_id) -> int:
+            application = db.get(Application, application_id)
+            return 0 if application is None else create_due_for(db, [application], now)
+
+        created += _isolated(db, f"application {application_id}", one_case)
+    return created + create_due_fast_track(db, now)
+
+
+def _isolated(db: Session, what: str, work: Callable[[], int]) -> int:
+    """Run one case's (or task's) part of the pass in a savepoint; a failure rolls back only it."""
+    try:
+        with db.begin_nested():
+            return work()
+    except Exception as error:  # one bad row must not stop every reminder (issue 9)
+        # The class of the error only: its text may carry SQL parameters, i.e. personal data.
+        log.error("reminder pass: %s skipped (%s); retried next pass", what, type(error).__name__)
+        return 0
 
 
 def _task_snapshot(db: Session, task: FastTrackTask) -> TaskSnapshot:
@@ -315,11 +345,14 @@ def create_due_fast_track(db: Session, now: datetime) -> int:
     email = bool(config["FORTRIN_SMTP_URL"])
     remind_days = int(config["FORTRIN_FAST_TRACK_REMIND_DAYS"])
     created = 0
+    base_url = str(config["FORTRIN_BASE_URL"])
     for task in db.exec(select(FastTrackTask).where(col(FastTrackTask.done_on).is_(None))).all():
-        for due in due_fast_track(
-            _task_snapshot(db, task), now, remind_days, str(config["FORTRIN_BASE_URL"])
-        ):
-            created += _insert_once(db, due, now, email)
+
+        def one_task(task: FastTrackTask = task) -> int:
+            found = due_fast_track(_task_snapshot(db, task), now, remind_days, base_url)
+            return sum(_insert_once(db, due, now, email) for due in found)
+
+        created += _isolated(db, f"fast-track task {task.id}", one_task)
     return created
 
 
@@ -371,7 +404,7 @@ def _message(notification: Notification, address: str, sender: str, now: datetim
     message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
     message["From"] = sender
     message["To"] = address
-    message["Subject"] = notification.subject
+    message["Subject"] = header_text(notification.subject)
     message["Date"] = email_date(now)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(notification.body)
