@@ -137,7 +137,9 @@ def fields_from(error: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors():
         path = ".".join(str(part) for part in item["loc"] if part != "__root__") or "body"
-        if item["type"] == "value_error":
+        if item["type"].endswith("_type") and item.get("input", "") is None:
+            problem = _PROBLEMS["missing"]  # null for a required field: it is missing
+        elif item["type"] == "value_error":
             problem = str(item.get("ctx", {}).get("error", item["msg"]))
         else:
             problem = _PROBLEMS.get(item["type"], item["msg"])

@@ -453,12 +453,6 @@ def _card_shared(db: Session, events: list[ApplicationEvent]) -> bool:
     )
 
 
-def allowed_events(role: str, state: str) -> list[str]:
-    return [
-        t.event for t in pa.TRANSITIONS.values() if role in t.senders and state in t.accepted_in
-    ]
-
-
 def application_out(
     db: Session, user: User, application: Application, with_timeline: bool = True
 ) -> ApplicationOut:
@@ -533,7 +527,7 @@ def application_out(
             for d in pa.outstanding_duties(state)
         ],
         deadlines=case_deadlines,
-        allowed_events=allowed_events(user.role, state),
+        allowed_events=pa.allowed_events(user.role, application.state, state),
         applicant=PersonOut(id=applicant.id, name=applicant.name, email=applicant.email),
         vacancy=VacancyRefOut(
             id=vacancy.id,

@@ -70,7 +70,7 @@ STATE_LABELS_DA: dict[str, str] = {
     State.AWAITING_ELIGIBILITY_CHECK: N_("Afventer arbejdsgiverens kontrol af uddannelseskrav"),
     State.INTERVIEW_REQUIRED: N_("Ansøgeren skal indkaldes til samtale"),
     State.INTERVIEW_SCHEDULED: N_("Samtale aftalt"),
-    State.INTERVIEWED: N_("Samtale holdt; afventer arbejdsgiverens beslutning"),
+    State.INTERVIEWED: N_("Samtalen er tilbudt; afventer arbejdsgiverens beslutning"),
     State.STATEMENT_REQUIRED: N_("Arbejdsgiveren skal give jobcenteret en skriftlig redegørelse"),
     State.NEGOTIATION_REQUIRED: N_("Arbejdsgiver og jobcenter skal forhandle"),
     State.REFUSAL_PENDING: N_("Arbejdsgiveren skal sende et begrundet afslag med klagevejledning"),
@@ -857,6 +857,20 @@ TRANSITIONS: dict[str, Transition] = {
 _ACCEPTED_AFTER_WINDOW = frozenset({"opinion_requested", "receipt_recorded"})
 
 
+def _accepts(transition: Transition, stored: str, current: str) -> bool:
+    # A request made in time may be recorded after the window has closed (the guard checks the
+    # date), and a later receipt may reopen it: both are judged on the stored state.
+    late = transition.event in _ACCEPTED_AFTER_WINDOW and stored == State.OPINION_WINDOW
+    return current in transition.accepted_in or late
+
+
+def allowed_events(role: str, stored: str, current: str) -> list[str]:
+    """The events ``role`` may send to a case now, in the table's order (for clients and pages)."""
+    return [
+        t.event for t in TRANSITIONS.values() if role in t.senders and _accepts(t, stored, current)
+    ]
+
+
 def parse_event_type(body: dict[str, Any]) -> Transition:
     event_type = body.get("type")
     if not isinstance(event_type, str) or not event_type:
@@ -876,9 +890,7 @@ def decide(facts: CaseFacts, role: str, body: dict[str, Any], moment: Moment) ->
     if role not in transition.senders:
         raise Forbidden(f"Din rolle kan ikke registrere hændelsen '{transition.event}'.")
     current = effective_state(facts.state, facts.opinion_due, moment.today)
-    # A request made in time may be recorded after the window has closed (the guard checks the date).
-    late_record = transition.event in _ACCEPTED_AFTER_WINDOW and facts.state == State.OPINION_WINDOW
-    if current not in transition.accepted_in and not late_record:
+    if not _accepts(transition, facts.state, current):
         raise Conflict(
             f"Hændelsen '{transition.event}' kan ikke registreres, når sagen har status "
             f"'{current}' ({STATE_LABELS_DA.get(current, current)}).",

@@ -8,11 +8,12 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from fortrin import create_app, db, demo
@@ -36,7 +37,8 @@ _skipped: list[str] = []
 
 
 @pytest.fixture(scope="session")
-def live_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The demo's app, served on loopback in this process (a journey may move its frozen clock)."""
     path = tmp_path_factory.mktemp("e2e") / "fortrin.sqlite3"
     shutil.copy(sqlite_template, path)
     with socket.socket() as probe:
@@ -51,8 +53,26 @@ def live_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield app
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app: Flask) -> str:
+    return str(live_app.config["FORTRIN_BASE_URL"])
+
+
+@pytest.fixture
+def live_clock(live_app: Flask) -> Iterator[Callable[[str], None]]:
+    """Move the served demo's frozen clock (as time passes between two steps of a journey); the
+    clock is put back afterwards, so the journeys after this one see the demo's time."""
+    before = live_app.config["FORTRIN_NOW"]
+
+    def move(instant: str) -> None:
+        live_app.config["FORTRIN_NOW"] = instant
+
+    yield move
+    live_app.config["FORTRIN_NOW"] = before
 
 
 @pytest.fixture(scope="session")

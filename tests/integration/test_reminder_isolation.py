@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import col, select
+from sqlmodel import select
 
 from fortrin import db, notifications
 from fortrin.models import Notification
@@ -72,4 +72,4 @@ def test_every_notification_kind_fits_its_columns(app: Flask) -> None:
     with app.app_context():
         table = Notification.__table__  # type: ignore[attr-defined]
         assert table.c.subject.type.length == notifications.SUBJECT_MAX
-        assert col(Notification.kind).type.length == 40
+        assert table.c.kind.type.length == 40

@@ -107,6 +107,6 @@ def verify_card(code: str) -> ResponseReturnValue:
 
 
 # The pages register themselves on ``bp``.
-from fortrin.blueprints.web import admin, admin_and_cards, pages  # noqa: E402
+from fortrin.blueprints.web import admin, admin_and_cards, breach_register, pages  # noqa: E402
 
-__all__ = ["admin", "admin_and_cards", "bp", "login_manager", "pages"]
+__all__ = ["admin", "admin_and_cards", "bp", "breach_register", "login_manager", "pages"]

@@ -96,10 +96,12 @@ def admin_organisations() -> ResponseReturnValue:
     admin_user()
     session = db.session()
     if request.method == "POST":
-        data = _form("name", "kind", "municipality_code", "cvr")
+        data = _form(
+            "name", "kind", "municipality_code", "cvr", "top_official_name", "top_official_email"
+        )
         data["public_funding_share"] = _decimal(request.form.get("public_funding_share"))
         _attempt(
-            lambda: accounts.create_organisation(session, **data), "Organisationen er oprettet."
+            lambda: accounts.create_organisation(session, **data), N_("Organisationen er oprettet.")
         )
         return redirect(url_for("web.admin_organisations"))
     organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
@@ -110,6 +112,21 @@ def admin_organisations() -> ResponseReturnValue:
         kinds=KINDS,
         municipalities=municipalities,
     )
+
+
+@bp.post("/admin/organisations/<organisation_id>/top-official")
+@login_required
+def admin_top_official(organisation_id: str) -> ResponseReturnValue:
+    """The organisation's øverste ledelse, who gets a copy of a breach (kompensationslov § 17 a
+    stk. 4). An empty field clears it."""
+    admin_user()
+    session = db.session()
+    data = _form("top_official_name", "top_official_email")
+    _attempt(
+        lambda: accounts.set_top_official(session, organisation_id, data),
+        N_("Den øverste ledelse er gemt."),
+    )
+    return redirect(url_for("web.admin_organisations") + f"#org-{organisation_id}")
 
 
 @bp.route("/admin/rates", methods=["GET", "POST"])

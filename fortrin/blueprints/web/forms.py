@@ -17,7 +17,7 @@ from fortrin.i18n import N_
 class FormField:
     name: str
     label: str
-    kind: str  # bool, text, textarea, date, datetime, select, schemes
+    kind: str  # bool, text, textarea, date, datetime, select, schemes, number
     help: str = ""
     options: tuple[tuple[str, str], ...] = ()
     optional: bool = False
@@ -40,12 +40,28 @@ EVENT_FORMS: dict[str, EventForm] = {
         N_("Jobcenterets vurdering"),
         N_("Gem vurderingen"),
         N_(
-            "Kan ansøgeren bestride stillingen? Ved ja kontakter jobcenteret arbejdsgiveren (bek. § 6 stk. "
-            "1)."
+            "Begge betingelser i bek. § 6 stk. 1 skal være opfyldt: ansøgeren har svært ved at få "
+            "arbejde på almindelige vilkår, og ansøgeren kan bestride stillingen. Er begge opfyldt, "
+            "kontakter jobcenteret arbejdsgiveren. Ellers får ansøgeren besked og kan stadig søge "
+            "stillingen direkte."
         ),
         (
+            FormField(
+                "has_difficulty_getting_work",
+                N_("Har ansøgeren svært ved at få arbejde på almindelige vilkår?"),
+                "bool",
+            ),
             FormField("can_perform", N_("Kan ansøgeren bestride stillingen?"), "bool"),
-            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
+            FormField(
+                "reasoning",
+                N_("Begrundelse"),
+                "textarea",
+                N_(
+                    "Skal udfyldes, hvis du svarer nej til et af spørgsmålene (mindst 20 tegn). Den "
+                    "indgår i sagens dokumentation."
+                ),
+                optional=True,
+            ),
         ),
     ),
     "eligibility_check": EventForm(
@@ -77,10 +93,33 @@ EVENT_FORMS: dict[str, EventForm] = {
         N_(""),
         (FormField("notes", N_("Noter"), "textarea", optional=True),),
     ),
+    "interview_missed": EventForm(
+        N_("Ansøgeren mødte ikke op"),
+        N_("Registrér udeblivelsen"),
+        N_(
+            "Kan først registreres fra samtalens aftalte tidspunkt. Samtalen regnes for tilbudt, og "
+            "ansøgeren får besked med det samme. Derefter træffer I beslutning som efter en holdt "
+            "samtale, med de samme pligter: ansættes ansøgeren ikke, skal I give jobcenteret en "
+            "skriftlig redegørelse og forhandle, før stillingen besættes."
+        ),
+        (
+            FormField(
+                "notes",
+                N_("Noter"),
+                "textarea",
+                N_("Fx om ansøgeren har meldt afbud eller ikke har svaret."),
+                optional=True,
+            ),
+        ),
+    ),
     "interview_declined": EventForm(
-        N_("Ansøgeren takker nej til samtalen"),
-        N_("Registrér afbud"),
-        N_("Sagen afsluttes."),
+        N_("Jeg takker nej til samtalen"),
+        N_("Tak nej til samtalen"),
+        N_(
+            "Sagen afsluttes, og arbejdsgiveren skal ikke holde samtale med dig om stillingen. Kan "
+            "du bare ikke komme på det aftalte tidspunkt, så kontakt arbejdsgiveren og aftal et nyt "
+            "i stedet."
+        ),
         (FormField("reason", N_("Årsag"), "text"),),
     ),
     "decision": EventForm(
@@ -124,6 +163,7 @@ EVENT_FORMS: dict[str, EventForm] = {
                 "competences_considered",
                 N_("1. Er ansøgerens kompetencer taget i betragtning?"),
                 "bool",
+                N_("Skal besvares."),
             ),
             FormField(
                 "schemes_presented",
@@ -135,6 +175,7 @@ EVENT_FORMS: dict[str, EventForm] = {
                 "disability_not_decisive",
                 N_("3. Er ansøgeren fravalgt uafhængigt af handicap?"),
                 "bool",
+                N_("Skal besvares."),
             ),
             FormField("minutes", N_("Referat"), "textarea", REASONING_HELP),
             FormField(
@@ -144,6 +185,27 @@ EVENT_FORMS: dict[str, EventForm] = {
                 options=(
                     ("no_hire", N_("Arbejdsgiveren fastholder afslaget")),
                     ("hire", N_("Ansøgeren ansættes")),
+                ),
+            ),
+        ),
+    ),
+    "negotiation_not_held": EventForm(
+        N_("Jobcenteret har ikke forhandlet"),
+        N_("Registrér at forhandlingen ikke blev holdt"),
+        N_(
+            "Jobcenteret skal forhandle med jer, før stillingen besættes. Har jobcenteret ikke "
+            "forhandlet inden for det fastsatte antal hverdage efter redegørelsen, kan I beskrive, "
+            "hvad I har gjort for at få forhandlingen holdt, og gå videre til det skriftlige "
+            "afslag. Jobcenteret får besked."
+        ),
+        (
+            FormField(
+                "attempts",
+                N_("Hvad har I gjort for at få forhandlingen holdt?"),
+                "textarea",
+                N_(
+                    "Hvornår og hvordan I har kontaktet jobcenteret, og hvad der blev svaret "
+                    "(mindst 20 tegn). Det indgår i sagens dokumentation."
                 ),
             ),
         ),
@@ -170,10 +232,23 @@ EVENT_FORMS: dict[str, EventForm] = {
             FormField("received_on", N_("Modtaget den (hvis kendt)"), "date", optional=True),
         ),
     ),
+    "receipt_recorded": EventForm(
+        N_("Afslaget kom senere frem"),
+        N_("Registrér modtagelsesdatoen"),
+        N_(
+            "Kom afslaget frem senere end den dag, fristen er regnet fra, kan den faktiske "
+            "modtagelsesdato registreres. Fristen regnes igen fra den dato, og ansøgeren får besked "
+            "om den nye frist."
+        ),
+        (FormField("received_on", N_("Afslaget blev modtaget den"), "date"),),
+    ),
     "opinion_requested": EventForm(
         N_("Anmodning til Ankestyrelsen"),
         N_("Registrér anmodningen"),
-        N_(""),
+        N_(
+            "Registrér den dag, anmodningen blev sendt til Ankestyrelsen. Det kan også ske, mens "
+            "arbejdsgiveren endnu ikke har sendt det skriftlige afslag."
+        ),
         (FormField("requested_on", N_("Anmodningen blev sendt den"), "date"),),
     ),
     "opinion_received": EventForm(
@@ -194,6 +269,24 @@ EVENT_FORMS: dict[str, EventForm] = {
         N_("Sagen afsluttes."),
         (FormField("reason", N_("Årsag"), "text", optional=True),),
     ),
+    "transferred": EventForm(
+        N_("Ansøgeren er flyttet"),
+        N_("Flyt sagen"),
+        N_(
+            "Sagen flyttes i samme status til jobcenteret i den nye bopælskommune, eller til dets "
+            "nabojobcenter, hvis stillingen er i det jobcenter (bek. § 7). Flytningen står i "
+            "sagens forløb."
+        ),
+        (
+            FormField(
+                "home_municipality_code",
+                N_("Ny bopælskommune"),
+                "select",
+                N_("Kommunerne kommer fra referencelisten."),
+            ),
+            FormField("reason", N_("Årsag"), "text", N_("Fx flyttedato ifølge folkeregisteret.")),
+        ),
+    ),
 }
 
 
@@ -212,9 +305,7 @@ def body_from_form(event_type: str, form: MultiDict[str, str]) -> dict[str, Any]
             continue
         raw = (form.get(item.name) or "").strip()
         if raw == "":
-            if not item.optional:
-                body[item.name] = None
-            continue
+            continue  # a required field left empty is refused as missing ("skal udfyldes")
         if item.kind == "bool":
             body[item.name] = {"true": True, "false": False}.get(raw, raw)
         elif item.kind == "datetime":
@@ -226,3 +317,11 @@ def body_from_form(event_type: str, form: MultiDict[str, str]) -> dict[str, Any]
         else:
             body[item.name] = raw
     return body
+
+
+def in_form_order(event_type: str, problems: dict[str, str]) -> dict[str, str]:
+    """The workflow's field problems in the order the fields stand on the page."""
+    order = [f.name for f in EVENT_FORMS[event_type].fields]
+    return dict(
+        sorted(problems.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
+    )

@@ -7,17 +7,17 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from fortrin import applicants, cards, cases, clock, db, feeds, notifications, reference
 from fortrin.blueprints.web import bp, safe_next
-from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id
+from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id, in_form_order
 from fortrin.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from fortrin.i18n import LANGUAGES, N_
-from fortrin.models import User
+from fortrin.models import Jobcentre, User
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
@@ -151,6 +151,53 @@ def _card_schemes_for(applicant_id: str) -> list[str]:
     return [s.scheme_code for s in cards.card_schemes(db.session(), card)] if card else []
 
 
+def _offered_events(case: ApplicationOut) -> list[str]:
+    return [event for event in case.allowed_events if event in EVENT_FORMS]
+
+
+def _not_yet(case: ApplicationOut) -> dict[str, str]:
+    """Actions the workflow refuses before their time (409 ``too_early``), with the moment from which
+    they may be recorded: the page says when instead of offering a form that must fail."""
+    notes: dict[str, str] = {}
+    if case.state == pa.State.INTERVIEW_SCHEDULED and case.interview is not None:
+        starts = case.interview.starts_at
+        if clock.now() < starts:
+            when = danish_datetime(starts)
+            for event in ("interview_held", "interview_missed"):
+                notes[event] = gettext(
+                    "Kan registreres fra samtalens aftalte tidspunkt, %(when)s.", when=when
+                )
+    return notes
+
+
+def _negotiation_wait(case: ApplicationOut) -> tuple[str, bool]:
+    """When the employer may record that the jobcentre did not negotiate (domain.md section 12)."""
+    days = int(current_app.config["FORTRIN_NEGOTIATION_WAIT_DAYS"])
+    statement_on = clock.local(case.state_since).date()
+    earliest = pa.negotiation_may_be_skipped_from(statement_on, days)
+    text = gettext(
+        "Redegørelsen blev givet %(statement)s. Jobcenteret har %(days)d hverdage til at "
+        "forhandle; I kan registrere, at forhandlingen ikke blev holdt, fra %(earliest)s.",
+        statement=danish_date(statement_on),
+        days=days,
+        earliest=danish_date(earliest),
+    )
+    return text, clock.today() < earliest
+
+
+# Events the state alone does not tell on the timeline (the state stays, or reads as after another).
+NOTE_INSTEAD_OF_STATE = frozenset({"interview_missed"})
+EVENT_NOTES = {
+    # Instead of the state's label ("Samtale holdt"), which would not be true.
+    "interview_missed": N_(
+        "Ansøgeren mødte ikke op til samtalen; afventer arbejdsgiverens beslutning"
+    ),
+    "negotiation_not_held": N_("Jobcenteret forhandlede ikke inden for fristen"),
+    "receipt_recorded": N_("Ny dato for modtagelsen af afslaget; fristen er regnet igen"),
+    "transferred": N_("Ansøgeren er flyttet; sagen behandles nu af"),
+}
+
+
 def _render_case(
     application_id: str,
     errors: dict[str, str] | None = None,
@@ -163,7 +210,19 @@ def _render_case(
     application = cases.get_application(session, user, application_id)
     case = application_out(session, user, application)
     scheme_choices = [(s.code, s.name) for s in list_schemes(session)]
-    forms = [(event, EVENT_FORMS[event]) for event in case.allowed_events if event in EVENT_FORMS]
+    events = _offered_events(case)
+    forms = [(event, EVENT_FORMS[event]) for event in events]
+    notes = _not_yet(case)
+    blocked = set(notes)
+    if "negotiation_not_held" in events:
+        notes["negotiation_not_held"], wait = _negotiation_wait(case)
+        if wait:
+            blocked.add("negotiation_not_held")
+    options = {"home_municipality_code": _municipality_options()} if "transferred" in events else {}
+    moved = any(e.type == "transferred" for e in case.timeline or [])
+    jobcentre_names = (
+        {j.code: j.name for j, _ in reference.list_jobcentres(session)} if moved else {}
+    )
     labels = (
         {
             f.name: (field_id(failed_event, f.name), f.label)
@@ -176,6 +235,12 @@ def _render_case(
         "application.html",
         case=case,
         forms=forms,
+        notes=notes,
+        blocked=blocked,
+        event_notes=EVENT_NOTES,
+        note_instead=NOTE_INSTEAD_OF_STATE,
+        jobcentre_names=jobcentre_names,
+        options=options,
         field_id=field_id,
         errors=errors or {},
         labels=labels,
@@ -210,11 +275,14 @@ def application_action(application_id: str) -> ResponseReturnValue:
     if event_type not in EVENT_FORMS:
         return _render_case(application_id, {"type": "ukendt handling"}, None, status=422)
     body = body_from_form(event_type, request.form)
+    user = signed_in_user()
     try:
         with db.unit_of_work() as session:
-            cases.record_event(session, signed_in_user(), application_id, body)
+            application = cases.record_event(session, user, application_id, body)
+            handled_by = application.handling_jobcentre_code
     except ValidationFailed as error:
-        return _render_case(application_id, error.fields, event_type, dict(request.form), 422)
+        problems = in_form_order(event_type, error.fields)
+        return _render_case(application_id, problems, event_type, dict(request.form), 422)
     except (Conflict, Forbidden) as error:
         flash(gettext(error.message), "error")
         return _render_case(application_id, status=error.status)
@@ -222,6 +290,18 @@ def application_action(application_id: str) -> ResponseReturnValue:
         gettext("%(action)s: registreret.", action=gettext(EVENT_FORMS[event_type].title)),
         "success",
     )
+    if user.role == "caseworker" and handled_by != user.jobcentre_code:
+        # Moved to another jobcentre (bek. § 7 applied again): no longer this caseworker's case.
+        jobcentre = db.session().get(Jobcentre, handled_by)
+        name = jobcentre.name if jobcentre is not None else handled_by
+        flash(
+            gettext(
+                "Sagen behandles nu af %(jobcentre)s og er ikke længere i jeres arbejdskø.",
+                jobcentre=name,
+            ),
+            "info",
+        )
+        return redirect(url_for("web.home"))
     return redirect(url_for("web.application_page", application_id=application_id))
 
 
@@ -233,9 +313,13 @@ def opinion_page(application_id: str) -> ResponseReturnValue:
     session = db.session()
     application = cases.get_application(session, user, application_id)
     case = application_out(session, user, application)
-    if not case.deadlines:
-        abort(404)
-    return render_template("opinion.html", case=case, deadline=case.deadlines[0])
+    if case.deadlines:
+        return render_template("opinion.html", case=case, deadline=case.deadlines[0])
+    if case.state == pa.State.REFUSAL_PENDING:
+        # The refusal is still owed: the applicant may ask already (domain.md section 12), with no
+        # date to show; Ankestyrelsen decides on the time limit.
+        return render_template("opinion.html", case=case, deadline=None)
+    abort(404)
 
 
 @bp.get("/vacancies/<vacancy_id>")
@@ -244,9 +328,26 @@ def vacancy_page(vacancy_id: str) -> ResponseReturnValue:
     return _render_vacancy(vacancy_id)
 
 
+# The employer's forms on the vacancy page: each field's id and label, for the error summary.
+VACANCY_FORM_LABELS = {
+    "deadline": {"application_deadline": ("new-deadline", N_("Ny ansøgningsfrist"))},
+    "withdraw": {"reason": ("withdraw-reason", N_("Hvorfor trækkes stillingen tilbage?"))},
+    "fill": {
+        "filled_by": ("filled-by", N_("Besat med")),
+        "application_id": ("application-id", N_("Ansøgningen")),
+    },
+}
+
+
 def _render_vacancy(
-    vacancy_id: str, refusal: DomainError | None = None, status: int = 200
+    vacancy_id: str,
+    refusal: DomainError | None = None,
+    status: int = 200,
+    failed_form: str | None = None,
+    values: dict[str, Any] | None = None,
 ) -> ResponseReturnValue:
+    """The vacancy, its cases and the employer's forms. A refusal is shown at the form it belongs
+    to: field problems in the error summary and at the field, anything else in an alert."""
     user = signed_in_user()
     session = db.session()
     vacancy = cases.get_vacancy(session, user, vacancy_id)
@@ -254,12 +355,27 @@ def _render_vacancy(
         application_out(session, user, a, with_timeline=False)
         for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
     ]
+    errors = refusal.fields if isinstance(refusal, ValidationFailed) else {}
+    if refusal is not None and not errors and (vacancy.state != "open" or user.role != "employer"):
+        # The employer's forms are not on the page: say it at the top instead.
+        flash(gettext(refusal.message), "error")
+        refusal = None
+    known = VACANCY_FORM_LABELS.get(failed_form or "", {})
+    labels = {
+        name: (known[name][0], gettext(known[name][1])) if name in known else (name, name)
+        for name in errors
+    }
     return render_template(
         "vacancy.html",
         vacancy=vacancy_out(session, user, vacancy),
         applications=applications,
-        refusal=refusal,
+        refusal=None if errors else refusal,
+        failed_form=failed_form,
+        errors=errors,
+        labels=labels,
+        values=values or {},
         user=user,
+        today=clock.today().isoformat(),
     ), status
 
 
@@ -271,16 +387,58 @@ def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
         body["application_id"] = request.form["application_id"]
     try:
         with db.unit_of_work() as session:
-            cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
+            filled = cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
+            done = filled.state == "filled"
     except DomainError as error:
-        return _render_vacancy(vacancy_id, error, error.status)
-    flash(gettext("Stillingen er registreret som besat."), "success")
+        return _render_vacancy(vacancy_id, error, error.status, "fill")
+    if done:
+        flash(gettext("Stillingen er registreret som besat."), "success")
+    else:
+        flash(gettext("En af stillingerne er registreret som besat."), "success")
+    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
+
+
+@bp.post("/vacancies/<vacancy_id>/deadline")
+@login_required
+def vacancy_deadline(vacancy_id: str) -> ResponseReturnValue:
+    """The employer moves the application deadline later (to accept a later application)."""
+    values = {"application_deadline": (request.form.get("application_deadline") or "").strip()}
+    body = {k: v for k, v in values.items() if v}  # an empty field is refused as missing
+    try:
+        with db.unit_of_work() as session:
+            cases.update_vacancy(session, signed_in_user(), vacancy_id, body)
+    except DomainError as error:
+        return _render_vacancy(vacancy_id, error, error.status, "deadline", values)
+    flash(gettext("Ansøgningsfristen er flyttet."), "success")
+    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
+
+
+@bp.post("/vacancies/<vacancy_id>/withdraw")
+@login_required
+def vacancy_withdraw(vacancy_id: str) -> ResponseReturnValue:
+    """The employer drops the vacancy unfilled; each applicant contacted is owed a refusal."""
+    values = {"reason": (request.form.get("reason") or "").strip()}
+    try:
+        with db.unit_of_work() as session:
+            cases.withdraw_vacancy(
+                session, signed_in_user(), vacancy_id, {k: v for k, v in values.items() if v}
+            )
+    except DomainError as error:
+        return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
+    flash(gettext("Stillingen er trukket tilbage."), "success")
     return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
 
 
 VACANCY_FIELDS = (
     ("title", N_("Titel"), "text", "", ()),
     ("kind", N_("Type"), "select", "", tuple(KIND_NAMES.items())),
+    (
+        "positions",
+        N_("Antal stillinger"),
+        "number",
+        N_("Hvor mange ens stillinger opslaget dækker. Opslaget er besat, når alle er besat."),
+        (),
+    ),
     (
         "formal_education_requirement",
         N_("Formelle uddannelseskrav"),
@@ -344,10 +502,17 @@ def vacancy_new() -> ResponseReturnValue:
     if user.role != "employer":
         abort(403)
     errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"positions": "1"}
     if request.method == "POST":
         values = request.form.to_dict()
-        body = {name: (values.get(name) or None) for name, *_ in VACANCY_FIELDS}
+        # An empty field is left out, so the service names it as missing ("skal udfyldes").
+        body: dict[str, Any] = {
+            name: values[name] for name, *_ in VACANCY_FIELDS if values.get(name)
+        }
+        positions = (values.get("positions") or "").strip()
+        # A number as the API takes it; anything else is passed on for the service to refuse.
+        if positions.isascii() and positions.isdigit() and len(positions) <= 6:
+            body["positions"] = int(positions)
         try:
             with db.unit_of_work() as session:
                 created = cases.create_vacancy(session, user, body)
