@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from fortrin.db import UTCDateTime
@@ -128,6 +128,51 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = _utc()
     expires_at: datetime = _utc()
     revoked_at: datetime | None = _utc(nullable=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A web sign-in, kept on the server so that signing out (or deactivation) ends it for good: the
+    cookie carries a random id, the table only its SHA-256."""
+
+    __tablename__ = "user_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    created_at: datetime = _utc()
+    last_seen_at: datetime = _utc()
+    ended_at: datetime | None = _utc(nullable=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A sign-in attempt, for throttling across every worker (5 per e-mail, 20 per address in 15
+    minutes). The e-mail is kept only as a keyed hash."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    email_key: str = Field(max_length=64, index=True)
+    address: str = Field(max_length=64, index=True)
+    succeeded: bool = False
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who read or changed which case, profile, card or conversation, and when (GDPR art. 30, 32).
+    Append-only, like the timeline: the database refuses UPDATE, DELETE and TRUNCATE."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    actor_id: str | None = Field(default=None, max_length=32, index=True)
+    actor_role: str = Field(max_length=20)
+    action: str = Field(max_length=20)  # read, create, update, export, erase, ...
+    entity: str = Field(max_length=30)  # application, profile, card, conversation, user
+    entity_id: str = Field(max_length=64)
+    # The person the data is about (the data subject), when there is one.
+    subject_id: str | None = Field(default=None, max_length=32, index=True)
+    detail: str = Field(default="", max_length=200)
 
 
 class ApplicantProfile(SQLModel, table=True):
