@@ -7,13 +7,16 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, Response, request, session
 from flask_babel import Babel
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
-from fortrin import config, db, errors
+from fortrin import config, db, errors, validation
 from fortrin.blueprints.api import bp as api_bp
 from fortrin.blueprints.feeds import bp as feeds_bp
+from fortrin.blueprints.health import bp as health_bp
 from fortrin.blueprints.web import bp as web_bp
 from fortrin.blueprints.web import login_manager
 from fortrin.cli import register as register_cli
@@ -22,6 +25,40 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 babel = Babel()
+
+# Content-Security-Policy: everything from this origin only, no inline script or style (the one
+# script that starts DKFDS is static/fortrin.js), no plug-ins, and no page may frame ours.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "browsing-topics": "()",
+}
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` ids stop at PostgreSQL's ``integer`` (2^31 - 1): a larger one is a 404 like any
+    id that does not exist, never a database error."""
+
+    def __init__(
+        self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = None
+    ) -> None:
+        super().__init__(
+            map, fixed_digits=fixed_digits, min=min, max=2**31 - 1 if max is None else max
+        )
 
 
 def _locale() -> str:
@@ -33,8 +70,6 @@ def _locale() -> str:
 def _secret_key(settings: dict[str, Any]) -> str:
     if settings.get("FORTRIN_SECRET_KEY"):
         return str(settings["FORTRIN_SECRET_KEY"])
-    if settings["FORTRIN_ENV"] == "production":
-        raise RuntimeError("FORTRIN_SECRET_KEY must be set in production")
     # Development and tests: a key kept beside the SQLite file, so sessions survive a restart.
     key_file = config.INSTANCE_DIR / "secret_key"
     if settings["FORTRIN_ENV"] == "test":
@@ -50,9 +85,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """The application: settings from FORTRIN_* (``overrides`` win), extensions, blueprints."""
     settings = config.from_environment()
     settings.update(overrides or {})
+    # Refused with a message: an unknown FORTRIN_ENV; in production a short or missing secret key,
+    # FLASK_DEBUG or FORTRIN_NOW.
+    config.check(settings)
     if settings["FORTRIN_NOW"]:
-        if settings["FORTRIN_ENV"] == "production":
-            raise RuntimeError("FORTRIN_NOW freezes the clock and is refused in production")
         log.warning("FORTRIN_NOW=%s: the clock is frozen", settings["FORTRIN_NOW"])
 
     app = Flask(
@@ -60,6 +96,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
+    app.url_map.merge_slashes = False  # "/a//b" is a 404, not a redirect to somewhere else
     app.config.update(settings)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
@@ -80,6 +118,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     errors.register(app)
+    _harden(app, production=settings["FORTRIN_ENV"] == "production")
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
 
@@ -87,6 +126,43 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(health_bp)
     login_manager.init_app(app)
     register_cli(app)
     return app
+
+
+def _harden(app: Flask, production: bool) -> None:
+    """The HTTP security headers of every response (flask-talisman), ``Cache-Control: no-store`` on
+    everything but static files, and NUL characters refused (422) before any view runs.
+
+    HTTPS itself is the reverse proxy's job (it terminates TLS), so Talisman does not redirect; HSTS
+    is sent in production only, and only over HTTPS (directly or ``X-Forwarded-Proto: https``),
+    where browsers honour it.
+    """
+    # One Talisman per app: it keeps the app and its options on itself.
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=False,
+        strict_transport_security=production,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        strict_transport_security_include_subdomains=True,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        session_cookie_secure=production,
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+        x_content_type_options=True,
+    )
+    app.before_request(validation.refuse_nul_in_request)
+
+    @app.after_request
+    def _no_store(response: Response) -> Response:
+        # Health data and personal data must stay in no browser's or proxy's cache: every answer
+        # but a static file is no-store (signed in or not: the sign-in page carries a CSRF token).
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -7,13 +7,14 @@ handles one of the applicant's applications, the applicant, admin. Who may write
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from fortrin import clock
+from fortrin import audit, clock, crypto
 from fortrin.errors import Forbidden, NotFound
 from fortrin.models import ApplicantProfile, Application, Municipality, User
 from fortrin.validation import validate
@@ -69,7 +70,9 @@ def get_applicant(db: Session, user: User, applicant_id: str) -> User:
 
 
 def get_profile(db: Session, user: User, applicant_id: str) -> tuple[User, ApplicantProfile | None]:
+    """The registration (and the CPR number), to be shown to the caller: the read is audited."""
     applicant = get_applicant(db, user, applicant_id)
+    audit.record(db, user, audit.READ, audit.PROFILE, applicant.id, applicant.id)
     return applicant, db.get(ApplicantProfile, applicant.id)
 
 
@@ -80,7 +83,8 @@ def put_profile(
     if not is_home_caseworker(db, user, applicant):
         raise Forbidden("Kun jobcenteret i ansøgerens bopælskommune registrerer oplysningerne.")
     spec = validate(ProfileUpdate, body)
-    profile = db.get(ApplicantProfile, applicant.id) or ApplicantProfile(user_id=applicant.id)
+    existing = db.get(ApplicantProfile, applicant.id)
+    profile = existing or ApplicantProfile(user_id=applicant.id)
     profile.education = spec.education
     profile.qualifications = spec.qualifications
     profile.disability_nature = spec.disability_nature
@@ -88,20 +92,29 @@ def put_profile(
     profile.updated_at = clock.now()
     profile.updated_by = user.id
     db.add(profile)
+    action = audit.UPDATE if existing is not None else audit.CREATE
+    audit.record(db, user, action, audit.PROFILE, applicant.id, applicant.id)
     db.flush()
     return applicant, profile
 
 
+CPR_QUERY = re.compile(r"\d{6}-?\d{4}")
+
+
 def search(db: Session, user: User, query: str, limit: int, offset: int) -> list[User]:
-    """Applicants the caller may see, by name or e-mail: the home jobcentre's caseworkers see those
-    of its area, admins all. (Handling jobcentres reach theirs through the cases.)"""
+    """Applicants the caller may see, by name or e-mail, or by an exact CPR number: the home
+    jobcentre's caseworkers see those of its area, admins all. (Handling jobcentres reach theirs
+    through the cases.)"""
     if user.role not in ("caseworker", "admin"):
         raise Forbidden("Kun jobcentre og administratorer kan søge borgere.")
     conditions = [col(User.role) == "applicant"]
     if user.role == "caseworker":
         area = select(Municipality.code).where(Municipality.jobcentre_code == user.jobcentre_code)
         conditions.append(col(User.home_municipality_code).in_(area))
-    if query.strip():
+    if CPR_QUERY.fullmatch(query.strip()):
+        # The CPR number is encrypted at rest: found by its exact-match index only (crypto.py).
+        conditions.append(col(User.cpr_index) == crypto.cpr_index(query))
+    elif query.strip():
         pattern = f"%{query.strip().lower()}%"
         conditions.append(
             or_(func.lower(col(User.name)).like(pattern), func.lower(col(User.email)).like(pattern))

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from fortrin import clock
+from fortrin import audit, clock
 from fortrin.applicants import get_applicant, is_home_caseworker
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
@@ -96,18 +96,24 @@ def add_conversation(
     )
     db.add(conversation)
     db.flush()
+    audit.record(db, user, audit.CREATE, audit.CONVERSATION, conversation.id, applicant.id)
     return conversation
 
 
 def conversations_of(db: Session, user: User, applicant_id: str) -> list[Conversation]:
+    """The citizen's conversations with their notes, to be shown: each read is audited."""
     applicant = get_applicant(db, user, applicant_id)
-    return list(
+    rows = list(
         db.exec(
             select(Conversation)
             .where(Conversation.applicant_id == applicant.id)
             .order_by(col(Conversation.held_on).desc())
         ).all()
     )
+    audit.record_many(
+        db, user, audit.READ, audit.CONVERSATION, [(c.id, applicant.id) for c in rows]
+    )
+    return rows
 
 
 # --- templates -----------------------------------------------------------------------------------
@@ -411,6 +417,7 @@ def create_card(db: Session, user: User, body: dict[str, Any]) -> CompensationCa
         db.add(CardScheme(card_id=card.id, position=position, **scheme.model_dump()))
     for conversation_id in dict.fromkeys(spec.conversation_ids):
         db.add(CardConversation(card_id=card.id, conversation_id=conversation_id))
+    audit.record(db, user, audit.CREATE, audit.CARD, card.id, applicant.id)
     db.flush()
     return card
 
@@ -431,7 +438,9 @@ def card_conversation_ids(db: Session, card: CompensationCard) -> list[str]:
     )
 
 
-def get_card(db: Session, user: User, card_id: str) -> CompensationCard:
+def find_card(db: Session, user: User, card_id: str) -> CompensationCard:
+    """The card, if the caller may see it; else 404. Not audited: for writes, which record their
+    own audit row."""
     card = db.get(CompensationCard, card_id)
     if card is None or user.role == "employer":
         raise NotFound("Kortet findes ikke.")
@@ -442,15 +451,29 @@ def get_card(db: Session, user: User, card_id: str) -> CompensationCard:
     return card
 
 
+def get_card(db: Session, user: User, card_id: str) -> CompensationCard:
+    """The card, to be shown to the caller: the read is audited."""
+    card = find_card(db, user, card_id)
+    audit.record(db, user, audit.READ, audit.CARD, card.id, card.applicant_id)
+    return card
+
+
 def cards_of(db: Session, user: User, applicant_id: str) -> list[CompensationCard]:
+    """The citizen's cards, to be shown: each read is audited."""
     applicant = get_applicant(db, user, applicant_id)
-    return list(
+    rows = list(
         db.exec(
             select(CompensationCard)
             .where(CompensationCard.applicant_id == applicant.id)
             .order_by(col(CompensationCard.created_at).desc())
         ).all()
     )
+    audit.record_many(db, user, audit.READ, audit.CARD, [(c.id, applicant.id) for c in rows])
+    return rows
+
+
+def _changed(db: Session, user: User, card: CompensationCard, what: str) -> None:
+    audit.record(db, user, audit.UPDATE, audit.CARD, card.id, card.applicant_id, what)
 
 
 def _require_card_jobcentre(user: User, card: CompensationCard) -> None:
@@ -465,7 +488,7 @@ def effective_state(card: CompensationCard, today: date) -> str:
 
 
 def issue(db: Session, user: User, card_id: str) -> CompensationCard:
-    card = get_card(db, user, card_id)
+    card = find_card(db, user, card_id)
     _require_card_jobcentre(user, card)
     if card.state != "draft":
         raise Conflict(f"Kortet er ikke en kladde (status '{card.state}').", "invalid_transition")
@@ -475,6 +498,7 @@ def issue(db: Session, user: User, card_id: str) -> CompensationCard:
     card.issued_at = clock.now()
     card.verification_code = verification_code()
     db.add(card)
+    _changed(db, user, card, "issue")
     db.flush()
     return card
 
@@ -486,7 +510,7 @@ class RevokeIn(BaseModel):
 
 
 def revoke(db: Session, user: User, card_id: str, body: dict[str, Any]) -> CompensationCard:
-    card = get_card(db, user, card_id)
+    card = find_card(db, user, card_id)
     _require_card_jobcentre(user, card)
     if card.state == "revoked":
         raise Conflict("Kortet er allerede tilbagekaldt.", "invalid_transition")
@@ -495,6 +519,7 @@ def revoke(db: Session, user: User, card_id: str, body: dict[str, Any]) -> Compe
     card.revoked_at = clock.now()
     card.revoke_reason = spec.reason
     db.add(card)
+    _changed(db, user, card, "revoke")
     db.flush()
     return card
 
@@ -507,11 +532,12 @@ class ShareIn(BaseModel):
 
 def share(db: Session, user: User, card_id: str, body: dict[str, Any]) -> CompensationCard:
     """The citizen decides whether employers in their cases may see the card's schemes."""
-    card = get_card(db, user, card_id)
+    card = find_card(db, user, card_id)
     if user.id != card.applicant_id:
         raise Forbidden("Kun borgeren selv bestemmer, om kortet deles.")
     card.shared_with_employers = validate(ShareIn, body).shared
     db.add(card)
+    _changed(db, user, card, "share" if card.shared_with_employers else "unshare")
     db.flush()
     return card
 
@@ -551,7 +577,7 @@ class EmploymentIn(BaseModel):
 def record_employment(db: Session, user: User, card_id: str, body: dict[str, Any]) -> Employment:
     """A concrete employment opens the fast track: one grant task per pre-approved scheme, each due
     ``starts_on + max_days`` (000, core element 4)."""
-    card = get_card(db, user, card_id)
+    card = find_card(db, user, card_id)
     _require_card_jobcentre(user, card)
     state = effective_state(card, clock.today())
     if state != "issued":
@@ -578,6 +604,7 @@ def record_employment(db: Session, user: User, card_id: str, body: dict[str, Any
                     due_on=due,
                 )
             )
+    _changed(db, user, card, "employment")
     db.flush()
     return employment
 
@@ -606,7 +633,7 @@ def complete_task(db: Session, user: User, task_id: int, body: dict[str, Any]) -
     task = db.get(FastTrackTask, task_id)
     if task is None:
         raise NotFound("Opgaven findes ikke.")
-    card = get_card(db, user, task.card_id)
+    card = find_card(db, user, task.card_id)
     _require_card_jobcentre(user, card)
     if task.done_on is not None:
         raise Conflict("Opgaven er allerede færdig.", "invalid_transition")
@@ -617,6 +644,7 @@ def complete_task(db: Session, user: User, task_id: int, body: dict[str, Any]) -
     task.done_on = done_on
     task.done_by = user.id
     db.add(task)
+    _changed(db, user, card, "fast_track_task_done")
     db.flush()
     return task
 

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import breaches, cards, clock, notifications
+from fortrin import audit, breaches, cards, clock, notifications
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -68,12 +68,21 @@ def vacancy_scope(user: User) -> ColumnElement[bool]:
     return or_(col(Vacancy.state) == "open", col(Vacancy.id).in_(with_case))
 
 
-def get_application(db: Session, user: User, application_id: str) -> Application:
+def find_application(db: Session, user: User, application_id: str) -> Application:
+    """The case, if the caller may see it; else 404. Not audited: for checks that show nothing of
+    the case and for writes, which record their own audit row."""
     application = db.exec(
         select(Application).where(Application.id == application_id, application_scope(user))
     ).first()
     if application is None:
         raise NotFound("Sagen findes ikke.")
+    return application
+
+
+def get_application(db: Session, user: User, application_id: str) -> Application:
+    """The case, to be shown to the caller: the read is audited."""
+    application = find_application(db, user, application_id)
+    audit.record(db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id)
     return application
 
 
@@ -123,6 +132,11 @@ def list_applications(
         .offset(offset)
     ).all()
     _prefetch(db, rows)
+    # A list shows who applied with preferential access (which says there is a disability): one
+    # audit row per case shown (on PostgreSQL in one statement).
+    audit.record_many(
+        db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
+    )
     return list(rows), int(total)
 
 
@@ -537,6 +551,9 @@ def create_application(db: Session, user: User, body: dict[str, Any]) -> Applica
             },
         )
     )
+    audit.record(
+        db, user, audit.CREATE, audit.APPLICATION, application.id, applicant.id, spec.route
+    )
     db.flush()
     return application
 
@@ -575,7 +592,7 @@ def facts_of(db: Session, application: Application) -> pa.CaseFacts:
 
 def record_event(db: Session, user: User, application_id: str, body: dict[str, Any]) -> Application:
     """Apply one event of the contract's table to a case the caller can see."""
-    application = get_application(db, user, application_id)
+    application = find_application(db, user, application_id)
     # Set only by the service below, never taken from the caller.
     body = {k: v for k, v in body.items() if k not in ("card_id", "card_schemes_added")}
     if body.get("type") == "negotiation_held" and body.get("schemes_from_card") is True:
@@ -711,4 +728,13 @@ def _append(
     application.state = to_state
     application.updated_at = now
     db.add(application)
+    audit.record(
+        db,
+        user,
+        audit.UPDATE,
+        audit.APPLICATION,
+        application.id,
+        application.applicant_id,
+        event_type,
+    )
     return seq

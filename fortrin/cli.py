@@ -1,4 +1,5 @@
-"""Command line: ``flask --app fortrin db upgrade | users create | organisations create | demo load``."""
+"""Command line: ``flask --app fortrin db upgrade|grant | users create|deactivate|activate|
+reset-password | organisations create | demo load | reminders run | scheduler | cpr rotate``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import Engine
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import Session, col, select
 
-from fortrin import accounts, clock, db, demo, migrate, scheduler
+from fortrin import accounts, clock, db, dbroles, demo, migrate, scheduler
+from fortrin.db import make_engine
 from fortrin.errors import DomainError, ValidationFailed
+from fortrin.models import User
 from fortrin.presenters import me_out, organisation_out
 from fortrin.reference import load_reference_data
 
@@ -21,6 +27,7 @@ users_cli = AppGroup("users", help="Brugere.")
 organisations_cli = AppGroup("organisations", help="Offentlige arbejdsgivere og myndigheder.")
 demo_cli = AppGroup("demo", help="Demodata.")
 reminders_cli = AppGroup("reminders", help="Påmindelser og e-mail.")
+cpr_cli = AppGroup("cpr", help="Krypterede CPR-numre.")
 
 
 def _fail(error: DomainError) -> None:
@@ -35,13 +42,62 @@ def _print(payload: dict[str, Any]) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False))
 
 
+def _refuse_in_production(what: str) -> None:
+    """Exit 1 with a message when the service runs as production."""
+    if current_app.config.get("FORTRIN_ENV") == "production":
+        click.echo(f"Fejl: {what} er ikke tilladt i produktion (FORTRIN_ENV=production).", err=True)
+        sys.exit(1)
+
+
+def _user_json(user: User) -> dict[str, Any]:
+    return {**me_out(user).model_dump(mode="json"), "active": user.active}
+
+
+def _owner_engine() -> Engine:
+    """Migrations run as the owner of the tables (FORTRIN_MIGRATION_DATABASE_URL), the service as
+    a role that cannot alter the legal records (README, Security and privacy)."""
+    url = str(current_app.config.get("FORTRIN_MIGRATION_DATABASE_URL") or "")
+    return make_engine(url) if url else db.engine()
+
+
 @db_cli.command("upgrade")
 def upgrade() -> None:
     """Create or migrate the schema and load the reference data (idempotent)."""
-    migrate.upgrade(db.engine())
-    with db.unit_of_work() as session:
-        added = load_reference_data(session)
+    engine = _owner_engine()
+    try:
+        migrate.upgrade(engine)
+        with Session(engine) as session:
+            added = load_reference_data(session)
+            session.commit()
+    finally:
+        if engine is not db.engine():
+            engine.dispose()
     _print({"migrated": True, "reference_data_added": added})
+
+
+@db_cli.command("grant")
+@click.option("--role", required=True, help="the PostgreSQL role the service connects as")
+def grant(role: str) -> None:
+    """Grant the service role what it needs, and no more (run as the owner after each upgrade)."""
+    engine = _owner_engine()
+    if engine.dialect.name != "postgresql":
+        click.echo("Fejl: roller findes kun i PostgreSQL.", err=True)
+        sys.exit(1)
+    with engine.begin() as connection:
+        statements = dbroles.grant_service_role(connection, role)
+    _print({"role": role, "statements": len(statements)})
+
+
+@cpr_cli.command("rotate")
+def rotate_cpr() -> None:
+    """Encrypt every CPR number again under the first key of FORTRIN_CPR_KEYS and recompute the
+    exact-match index; then the old key can be removed."""
+    with db.unit_of_work() as session:
+        users = session.exec(select(User).where(col(User.cpr).is_not(None))).all()
+        for user in users:
+            flag_modified(user, "cpr")  # written again: encrypted under the newest key
+            session.add(user)
+    _print({"rotated": len(users)})
 
 
 @users_cli.command("create")
@@ -59,6 +115,49 @@ def create_user(**options: str | None) -> None:
         with db.unit_of_work() as session:
             user = accounts.create_user(session, **options)
             _print(me_out(user).model_dump(mode="json"))
+    except DomainError as error:
+        _fail(error)
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate_user(email: str) -> None:
+    """Deactivate a user: their tokens and web sessions end at once, for good."""
+    _set_active(email, False)
+
+
+@users_cli.command("activate")
+@click.option("--email", required=True)
+def activate_user(email: str) -> None:
+    """Reactivate a user; they sign in afresh (no old token or session comes back)."""
+    _set_active(email, True)
+
+
+def _set_active(email: str, active: bool) -> None:
+    try:
+        with db.unit_of_work() as session:
+            user = accounts.user_by_email(session, email)
+            _print(_user_json(accounts.set_active(session, None, user.id, active)))
+    except DomainError as error:
+        _fail(error)
+
+
+@users_cli.command("reset-password")
+@click.option("--email", required=True)
+@click.option(
+    "--password",
+    prompt="Ny adgangskode",
+    hide_input=True,
+    confirmation_prompt="Gentag adgangskoden",
+    help="the new password (asked for when left out, so that it stays out of the shell history)",
+)
+def reset_password(email: str, password: str) -> None:
+    """Set a new password (12 characters or more, hard to guess); ends every token and session."""
+    try:
+        with db.unit_of_work() as session:
+            user = accounts.user_by_email(session, email)
+            user = accounts.reset_password(session, None, user.id, {"password": password})
+            _print(_user_json(user))
     except DomainError as error:
         _fail(error)
 
@@ -91,7 +190,9 @@ def create_organisation(public_funding_share: str | None, **options: str | None)
 
 @demo_cli.command("load")
 def load_demo() -> None:
-    """Load the demo (idempotent) and print where and how to sign in."""
+    """Load the demo (idempotent) and print where and how to sign in. Refused in production: the
+    demo's users have a published password."""
+    _refuse_in_production("demo load (demoens brugere har en offentlig adgangskode)")
     with db.unit_of_work() as session:
         created = demo.load(session)
     click.echo(demo.instructions(created))
@@ -100,7 +201,10 @@ def load_demo() -> None:
 @reminders_cli.command("run")
 @click.option("--now", "moment", help="ISO date-time to run the pass as of (default: now)")
 def run_reminders(moment: str | None) -> None:
-    """One pass: create the due notifications and deliver pending e-mail; prints the counts."""
+    """One pass: create the due notifications and deliver pending e-mail; prints the counts.
+    ``--now`` (a pass as of another moment) is refused in production."""
+    if moment:
+        _refuse_in_production("reminders run --now")
     try:
         now = clock.parse_instant(moment) if moment else clock.now()
     except ValueError:
@@ -116,6 +220,6 @@ def run_scheduler() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (db_cli, users_cli, organisations_cli, demo_cli, reminders_cli):
+    for group in (db_cli, users_cli, organisations_cli, demo_cli, reminders_cli, cpr_cli):
         app.cli.add_command(group)
     app.cli.add_command(run_scheduler)

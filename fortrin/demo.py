@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from fortrin import accounts, cards, cases, clock
 from fortrin.models import User
 
-PASSWORD = "fortrin-demo"
+PASSWORD = "fortrin-demo-2026"
 BASE_URL_HINT = "http://127.0.0.1:5000"
 
 USERS: tuple[dict[str, Any], ...] = (

@@ -163,10 +163,15 @@ _HTTP_CODES = {
     405: ("method_not_allowed", "Metoden er ikke tilladt på denne adresse."),
     413: ("payload_too_large", "Forespørgslen er for stor."),
     415: ("unsupported_media_type", "Formatet understøttes ikke."),
+    429: ("rate_limited", "For mange forsøg. Vent lidt, og prøv igen."),
 }
 
 
 _WEB_PAGES = {
+    # A request the service cannot read (a NUL character, a broken form): reused texts, so the
+    # English catalogue needs nothing new; the text is only shown after a form was posted.
+    400: (N_("Der opstod en fejl"), N_("Ikke gemt.")),
+    422: (N_("Der opstod en fejl"), N_("Ikke gemt.")),
     403: (N_("Ingen adgang"), N_("Du har ikke adgang til denne side.")),
     404: (N_("Siden findes ikke"), N_("Siden findes ikke, eller du har ikke adgang til den.")),
     500: (N_("Der opstod en fejl"), N_("Der opstod en uventet fejl. Prøv igen om lidt.")),
@@ -176,7 +181,11 @@ _WEB_PAGES = {
 def _web_error(status: int) -> tuple[str, int]:
     """A page in the service's own layout and language, not a bare server page."""
     title, text = _WEB_PAGES[status]
-    return render_template("error.html", title=gettext(title), text=gettext(text)), status
+    if status in (400, 422) and request.method in ("GET", "HEAD"):
+        text = ""  # nothing was posted, so there is nothing that was not saved
+    return render_template(
+        "error.html", title=gettext(title), text=gettext(text) if text else ""
+    ), status
 
 
 def register(app: Flask) -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +28,8 @@ from fortrin import clock
 from fortrin.cases import application_scope
 from fortrin.models import Application, ApplicationEvent, CalendarFeed, Organisation, User, Vacancy
 from fortrin.workflows import preferential_access as pa
+
+log = logging.getLogger(__name__)
 
 INTERVIEW_LENGTH = timedelta(hours=1)
 HORIZON = timedelta(days=60)  # how far back the feed reaches
@@ -192,17 +196,39 @@ def feed(db: Session, user: User, now: datetime) -> bytes:
     )
     calendar = _calendar()
     for case in _case_events(db, applications):
-        for component in (interview_event(case, user, now), deadline_event(case, now)):
+        for make in (
+            lambda c=case: interview_event(c, user, now),
+            lambda c=case: deadline_event(c, now),
+        ):
+            component = _robustly(make, case.application.id)
             if component is not None:
                 calendar.add_component(component)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 
+def _robustly(make: Callable[[], Event | None], application_id: str) -> Event | None:
+    """One event of the feed, or None if its dates cannot be rendered (an instant at the end of the
+    calendar, stored before the service kept dates within 1900-2100): one bad case must never take
+    away everyone's feed. Logged by the case's id only."""
+    try:
+        component = make()
+        if component is not None:
+            component.to_ical()  # render now, so a failure is this event's and not the feed's
+        return component
+    except (OverflowError, ValueError) as error:
+        log.warning(
+            "calendar feed: left out an event of case %s (%s)",
+            application_id,
+            error.__class__.__name__,
+        )
+        return None
+
+
 def invitation(db: Session, user: User, application: Application, now: datetime) -> bytes | None:
     """A METHOD:REQUEST invitation to one interview, organised by the employer, for the applicant."""
     [case] = _case_events(db, [application])
-    event = interview_event(case, user, now)
+    event = _robustly(lambda: interview_event(case, user, now), application.id)
     if event is None:
         return None
     organiser = db.get(User, case.vacancy.created_by) if case.vacancy.created_by else None

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Numeric, String, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from fortrin.crypto import EncryptedText, cpr_index
 from fortrin.db import UTCDateTime
 
 
@@ -112,9 +113,18 @@ class User(SQLModel, table=True):
     home_municipality_code: str | None = Field(
         default=None, foreign_key="municipality.code", max_length=3, index=True
     )
-    cpr: str | None = Field(default=None, max_length=11)
+    # Encrypted at rest (fortrin/crypto.py); ``cpr_index`` finds it by an exact match.
+    cpr: str | None = Field(default=None, sa_type=EncryptedText)
+    cpr_index: str | None = Field(default=None, max_length=64, index=True)
     active: bool = True
     created_at: datetime = _utc()
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _index_cpr(_mapper: Any, _connection: Any, user: User) -> None:
+    """Keep the exact-match index in step with the (encrypted) CPR number."""
+    user.cpr_index = cpr_index(user.cpr) if user.cpr else None
 
 
 class ApiToken(SQLModel, table=True):

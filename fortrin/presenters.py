@@ -18,7 +18,9 @@ from fortrin.models import (
     ApplicantProfile,
     Application,
     ApplicationEvent,
+    AuditEvent,
     Breach,
+    CalendarFeed,
     CompensationCard,
     Jobcentre,
     Municipality,
@@ -27,6 +29,7 @@ from fortrin.models import (
     ReferenceChange,
     Scheme,
     User,
+    UserSession,
     Vacancy,
 )
 from fortrin.workflows import preferential_access as pa
@@ -580,3 +583,115 @@ def organisations_for(db: Session, user: User) -> list[Organisation]:
     if user.role != "admin":
         query = query.where(Organisation.id == user.organisation_id)
     return list(db.exec(query).all())
+
+
+# --- the audit trail and the data subject's export (issue 9, point 3; GDPR art. 15) ---------------
+
+
+class AuditEventOut(BaseModel):
+    """One row of the audit trail: who (id, name, role) did what (``read``, ``list``, ``create``,
+    ``update``, ``export``) to which object (``application``, ``profile``, ``card``,
+    ``conversation``, ``user``), about whom (the data subject), when."""
+
+    id: int
+    at: Instant
+    actor_id: str | None
+    actor_name: str | None
+    actor_role: str
+    action: str
+    entity: str
+    entity_id: str
+    subject_id: str | None
+    detail: str
+
+
+def audit_event_out(event: AuditEvent, actor_name: str | None) -> AuditEventOut:
+    return AuditEventOut(
+        id=event.id or 0,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_name=actor_name,
+        actor_role=event.actor_role,
+        action=event.action,
+        entity=event.entity,
+        entity_id=event.entity_id,
+        subject_id=event.subject_id,
+        detail=event.detail,
+    )
+
+
+class UserRecordOut(BaseModel):
+    """The caller's own user record as stored (without the password hash)."""
+
+    id: str
+    email: str
+    name: str
+    role: str
+    active: bool
+    cpr: str | None
+    jobcentre_code: str | None
+    organisation_id: str | None
+    home_municipality_code: str | None
+    created_at: Instant
+
+
+class TokenMetaOut(BaseModel):
+    """An API token as the service keeps it, without its hash."""
+
+    id: int
+    created_at: Instant
+    expires_at: Instant
+    revoked_at: Instant | None
+
+
+class SessionMetaOut(BaseModel):
+    """A web sign-in as the service keeps it, without its id."""
+
+    created_at: Instant
+    last_seen_at: Instant
+    ended_at: Instant | None
+
+
+class CalendarFeedMetaOut(BaseModel):
+    """Whether the caller has a calendar feed (its secret address is not part of the export)."""
+
+    exists: bool
+    created_at: Instant | None
+
+
+def user_record_out(user: User) -> UserRecordOut:
+    return UserRecordOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        active=user.active,
+        cpr=user.cpr,
+        jobcentre_code=user.jobcentre_code,
+        organisation_id=user.organisation_id,
+        home_municipality_code=user.home_municipality_code,
+        created_at=user.created_at,
+    )
+
+
+def token_meta_out(token: ApiToken) -> TokenMetaOut:
+    return TokenMetaOut(
+        id=token.id or 0,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def session_meta_out(web_session: UserSession) -> SessionMetaOut:
+    return SessionMetaOut(
+        created_at=web_session.created_at,
+        last_seen_at=web_session.last_seen_at,
+        ended_at=web_session.ended_at,
+    )
+
+
+def calendar_feed_meta_out(feed: CalendarFeed | None) -> CalendarFeedMetaOut:
+    return CalendarFeedMetaOut(
+        exists=feed is not None, created_at=feed.created_at if feed is not None else None
+    )

@@ -16,16 +16,19 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from fortrin import clock, db, notifications
+from fortrin import clock, db, notifications, security
 
 log = logging.getLogger("fortrin.scheduler")
 
 
 def reminder_pass(now: datetime | None = None) -> dict[str, int]:
-    """One pass of the reminder engine (needs an app context)."""
-    return notifications.run_pass(
+    """One pass of the reminder engine (needs an app context); it also purges expired tokens, web
+    sessions and sign-in attempts, by the clock, not by a pass run as of another moment."""
+    result = notifications.run_pass(
         db.engine(), now or clock.now(), notifications.mailer_from_config()
     )
+    security.purge_expired(db.engine(), clock.now())
+    return result
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,24 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A tab under the service's own Content-Security-Policy (never bypassed). axe-core is put in
+    every page as an init script, which the CSP does not apply to (an inline script tag would be
+    refused), and a CSP violation on any page of a journey fails the test."""
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="da-DK")
+    context.add_init_script(path=str(AXE))
     tab = context.new_page()
+    violations: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(f"{tab.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert violations == [], violations
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

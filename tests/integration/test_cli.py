@@ -37,7 +37,7 @@ def test_users_create_prints_the_user_as_json(app: Flask, world: World) -> None:
         "--email",
         "Ny@Example.dk",
         "--password",
-        "long-enough",
+        "long-enough-and-odd",
         "--role",
         "employer",
         "--organisation",

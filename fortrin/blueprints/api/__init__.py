@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -14,6 +13,7 @@ from fortrin import db, deadlines
 from fortrin.errors import BadRequest, ValidationFailed
 from fortrin.models import User
 from fortrin.security import bearer_user
+from fortrin.validation import MAX_JSON_DEPTH, check_json, query_date
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -38,8 +38,13 @@ def json_object() -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, ValueError) as error:
         raise BadRequest("Body skal være et JSON-objekt (UTF-8).") from error
+    except RecursionError as error:  # nested beyond what the parser can follow at all
+        raise BadRequest(
+            f"JSON må højst være {MAX_JSON_DEPTH} niveauer dybt.", "too_deeply_nested"
+        ) from error
     if not isinstance(body, dict):
         raise BadRequest("Body skal være et JSON-objekt.")
+    check_json(body)  # 400 deeper than MAX_JSON_DEPTH, 422 for a NUL character
     return body
 
 
@@ -75,7 +80,8 @@ def page_args() -> tuple[int, int]:
 
 
 def deadline_from_query() -> deadlines.OpinionDeadline:
-    """The opinion deadline for ``?sent_on=&channel=[&received_on=]``, or 422 naming the fields."""
+    """The opinion deadline for ``?sent_on=&channel=[&received_on=]``, or 422 naming the fields
+    (dates as ``YYYY-MM-DD`` in the years 1900-2100)."""
     problems: dict[str, str] = {}
     parsed: dict[str, date | None] = {}
     for name, required in (("sent_on", True), ("received_on", False)):
@@ -85,10 +91,10 @@ def deadline_from_query() -> deadlines.OpinionDeadline:
             if required:
                 problems[name] = "skal udfyldes"
             continue
-        with suppress(ValueError):
-            parsed[name] = date.fromisoformat(raw) if len(raw) == 10 else None
-        if parsed[name] is None:
-            problems[name] = "skal være en dato (ÅÅÅÅ-MM-DD)"
+        try:
+            parsed[name] = query_date(raw, name)
+        except ValidationFailed as error:
+            problems.update(error.fields)
     channel = request.args.get("channel", "")
     if channel not in deadlines.CHANNELS:
         problems["channel"] = "skal være digital_post, letter eller quickpost"
@@ -109,6 +115,7 @@ def paged(items: list[BaseModel], total: int) -> Response:
 # The route modules register themselves on ``bp``.
 from fortrin.blueprints.api import (  # noqa: E402
     applicants,
+    audit,
     auth,
     breaches,
     cards,
@@ -116,6 +123,19 @@ from fortrin.blueprints.api import (  # noqa: E402
     me,
     reference,
     schemes,
+    users,
 )
 
-__all__ = ["applicants", "auth", "bp", "breaches", "cards", "cases", "me", "reference", "schemes"]
+__all__ = [
+    "applicants",
+    "audit",
+    "auth",
+    "bp",
+    "breaches",
+    "cards",
+    "cases",
+    "me",
+    "reference",
+    "schemes",
+    "users",
+]

@@ -40,8 +40,9 @@ def put_profile(user_id: str) -> Response:
     errors=(404,),
 )
 def get_profile(user_id: str) -> Response:
-    applicant, profile = applicants.get_profile(db.session(), caller(), user_id)
-    return render(profile_out(applicant, profile))
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        applicant, profile = applicants.get_profile(session, caller(), user_id)
+        return render(profile_out(applicant, profile))
 
 
 class ApplicantOut(BaseModel):

@@ -1,4 +1,4 @@
-"""Sign-in for the API, the caller, and the OpenAPI description."""
+"""Sign-in for the API (throttled), signing out, the caller, and the OpenAPI description."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from fortrin import clock, db
 from fortrin.blueprints.api import bp, caller, json_object, render
 from fortrin.blueprints.api.spec import api_route, build_openapi
-from fortrin.errors import Unauthenticated
+from fortrin.errors import error_response
 from fortrin.presenters import MeOut, TokenOut, me_out, token_out
-from fortrin.security import authenticate, issue_token
+from fortrin.security import RateLimited, client_address, issue_token, sign_in
 from fortrin.validation import validate
 
 
@@ -27,30 +27,45 @@ class Credentials(BaseModel):
     bp,
     "/auth/token",
     "POST",
-    "Exchange e-mail and password for a bearer token",
+    "Exchange e-mail and password for a bearer token (5 failures per e-mail or 20 per address in "
+    "15 minutes: 429 with Retry-After)",
     "auth",
     body=Credentials,
     response=TokenOut,
     public=True,
-    errors=(401,),
+    errors=(401, 429),
 )
 def create_token() -> Response:
     credentials = validate(Credentials, json_object())
-    with db.unit_of_work() as session:
-        user = authenticate(session, credentials.email, credentials.password)
-        if user is None:
-            raise Unauthenticated("Forkert e-mail eller adgangskode.")
-        token, record = issue_token(session, user)
-        return render(token_out(token, user, record))
+    try:
+        with db.unit_of_work() as session:
+            user = sign_in(session, credentials.email, credentials.password, client_address())
+            token, record = issue_token(session, user)
+            return render(token_out(token, user, record))
+    except RateLimited as error:
+        response = error_response(error.status, error.body())
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
 
-@api_route(bp, "/auth/token", "DELETE", "Revoke the token used for this call", "auth", status=204)
-def revoke_token() -> Response:
+def _revoke() -> Response:
     with db.unit_of_work() as session:
         record = g.api_token
         record.revoked_at = clock.now()
         session.add(record)
     return Response(status=204)
+
+
+@api_route(bp, "/auth/token", "DELETE", "Revoke the token used for this call", "auth", status=204)
+def revoke_token() -> Response:
+    return _revoke()
+
+
+@api_route(
+    bp, "/auth/logout", "POST", "Sign out: revoke the token used for this call", "auth", status=204
+)
+def logout() -> Response:
+    return _revoke()
 
 
 @api_route(bp, "/me", "GET", "The signed-in user", "auth", response=MeOut)

@@ -26,6 +26,7 @@ from fortrin.models import (
     User,
 )
 from fortrin.presenters import Instant
+from fortrin.validation import query_date
 
 
 class ConversationOut(BaseModel):
@@ -257,8 +258,9 @@ def add_conversation(user_id: str) -> Response:
     errors=(404,),
 )
 def list_conversations(user_id: str) -> Response:
-    rows = cards.conversations_of(db.session(), caller(), user_id)
-    return render([conversation_out(c) for c in rows])
+    with db.unit_of_work() as session:  # commits the audit rows of the reads
+        rows = cards.conversations_of(session, caller(), user_id)
+        return render([conversation_out(c) for c in rows])
 
 
 @api_route(
@@ -334,8 +336,8 @@ def create_card() -> Response:
     bp, "/compensation-cards/<card_id>", "GET", "One card", "cards", response=CardOut, errors=(404,)
 )
 def get_card(card_id: str) -> Response:
-    session = db.session()
-    return render(card_out(session, cards.get_card(session, caller(), card_id)))
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        return render(card_out(session, cards.get_card(session, caller(), card_id)))
 
 
 @api_route(
@@ -364,7 +366,7 @@ def issue_card(card_id: str) -> Response:
 )
 def revoke_card(card_id: str) -> Response:
     with db.unit_of_work() as session:
-        cards.get_card(session, caller(), card_id)
+        cards.find_card(session, caller(), card_id)
         return render(card_out(session, cards.revoke(session, caller(), card_id, json_object())))
 
 
@@ -380,7 +382,7 @@ def revoke_card(card_id: str) -> Response:
 )
 def share_card(card_id: str) -> Response:
     with db.unit_of_work() as session:
-        cards.get_card(session, caller(), card_id)
+        cards.find_card(session, caller(), card_id)
         return render(card_out(session, cards.share(session, caller(), card_id, json_object())))
 
 
@@ -394,8 +396,8 @@ def share_card(card_id: str) -> Response:
     content_type="image/svg+xml",
 )
 def card_qr(card_id: str) -> Response:
-    session = db.session()
-    card = cards.get_card(session, caller(), card_id)
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        card = cards.get_card(session, caller(), card_id)
     if not card.verification_code:
         raise Conflict("Kortet er ikke udstedt endnu.", "invalid_transition")
     buffer = io.BytesIO()
@@ -417,9 +419,9 @@ def card_qr(card_id: str) -> Response:
 )
 def record_employment(card_id: str) -> Response:
     with db.unit_of_work() as session:
-        cards.get_card(session, caller(), card_id)
+        cards.find_card(session, caller(), card_id)
         cards.record_employment(session, caller(), card_id, json_object())
-        return render(card_out(session, cards.get_card(session, caller(), card_id)))
+        return render(card_out(session, cards.find_card(session, caller(), card_id)))
 
 
 @api_route(
@@ -436,9 +438,9 @@ def complete_task(task_id: int) -> Response:
     with db.unit_of_work() as session:
         task: FastTrackTask | None = session.get(FastTrackTask, task_id)
         if task is not None:
-            cards.get_card(session, caller(), task.card_id)
+            cards.find_card(session, caller(), task.card_id)
         done = cards.complete_task(session, caller(), task_id, json_object())
-        return render(card_out(session, cards.get_card(session, caller(), done.card_id)))
+        return render(card_out(session, cards.find_card(session, caller(), done.card_id)))
 
 
 @api_route(
@@ -452,8 +454,8 @@ def complete_task(task_id: int) -> Response:
     errors=(404,),
 )
 def list_cards(user_id: str) -> Response:
-    session = db.session()
-    return render([card_out(session, c) for c in cards.cards_of(session, caller(), user_id)])
+    with db.unit_of_work() as session:  # commits the audit rows of the reads
+        return render([card_out(session, c) for c in cards.cards_of(session, caller(), user_id)])
 
 
 @api_route(
@@ -472,11 +474,7 @@ def verify_card(code: str) -> Response:
 
 
 def _date_arg(name: str) -> date:
-    raw = request.args.get(name, "")
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else date.fromisoformat("x")
-    except ValueError:
-        raise ValidationFailed({name: "skal være en dato (ÅÅÅÅ-MM-DD)"}) from None
+    return query_date(request.args.get(name, ""), name)  # 422 unless YYYY-MM-DD in 1900-2100
 
 
 @api_route(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from pydantic import BaseModel
 
 from fortrin import cases, clock, db, feeds
 from fortrin.blueprints.api import (
@@ -192,16 +193,19 @@ def create_application() -> Response:
 )
 def list_applications() -> Response:
     limit, offset = page_args()
-    session = db.session()
-    rows, total = cases.list_applications(
-        session,
-        caller(),
-        state=request.args.get("state"),
-        vacancy_id=request.args.get("vacancy_id"),
-        limit=limit,
-        offset=offset,
-    )
-    return paged([application_out(session, caller(), a, with_timeline=False) for a in rows], total)
+    with db.unit_of_work() as session:  # commits the audit rows of the cases listed
+        rows, total = cases.list_applications(
+            session,
+            caller(),
+            state=request.args.get("state"),
+            vacancy_id=request.args.get("vacancy_id"),
+            limit=limit,
+            offset=offset,
+        )
+        shown: list[BaseModel] = [
+            application_out(session, caller(), a, with_timeline=False) for a in rows
+        ]
+    return paged(shown, total)
 
 
 @api_route(
@@ -214,9 +218,9 @@ def list_applications() -> Response:
     errors=(404,),
 )
 def get_application(application_id: str) -> Response:
-    session = db.session()
-    application = cases.get_application(session, caller(), application_id)
-    return render(application_out(session, caller(), application))
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        application = cases.get_application(session, caller(), application_id)
+        return render(application_out(session, caller(), application))
 
 
 @api_route(
@@ -231,7 +235,7 @@ def get_application(application_id: str) -> Response:
 )
 def record_event(application_id: str) -> Response:
     with db.unit_of_work() as session:
-        cases.get_application(session, caller(), application_id)
+        cases.find_application(session, caller(), application_id)
         body = json_object()
         application = cases.record_event(session, caller(), application_id, body)
         return render(application_out(session, caller(), application))
@@ -248,7 +252,8 @@ def record_event(application_id: str) -> Response:
     query=DEADLINE_QUERY,
 )
 def complaint_guidance(application_id: str) -> Response:
-    cases.get_application(db.session(), caller(), application_id)
+    # Shows nothing of the case (the guidance is computed from the query): not an audited read.
+    cases.find_application(db.session(), caller(), application_id)
     return render(guidance_out(deadline_from_query()))
 
 
@@ -262,9 +267,9 @@ def complaint_guidance(application_id: str) -> Response:
     content_type="text/calendar",
 )
 def interview_invitation(application_id: str) -> Response:
-    session = db.session()
-    application = cases.get_application(session, caller(), application_id)
-    body = feeds.invitation(session, caller(), application, clock.now())
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        application = cases.get_application(session, caller(), application_id)
+        body = feeds.invitation(session, caller(), application, clock.now())
     if body is None:
         raise NotFound("Der er ikke aftalt en samtale i sagen.")
     return calendar_response(body, "samtale.ics")

@@ -98,13 +98,43 @@ def api_route(
 
 
 _ERROR_TEXT = {
-    400: "Body is not a JSON object",
+    400: "The body is not a JSON object (UTF-8), or it nests deeper than 32 levels",
     401: "No token, or a bad or expired one",
     403: "The caller's role may never do this",
-    404: "No such thing, or the caller may not see it",
+    404: "No such thing, or the caller may not see it (also an id beyond its column's range)",
     409: "The case's state or the law forbids it now",
-    422: "A field is missing, of the wrong type or out of range (see `fields`)",
+    413: "The body is larger than 1 MiB",
+    415: "The body is not in a format this operation accepts",
+    422: (
+        "A field or parameter is missing, of the wrong type or out of range (see `fields`): "
+        "also a NUL character anywhere, or a date outside the years 1900-2100"
+    ),
+    429: "Too many attempts: wait the number of seconds in `Retry-After`",
 }
+_ERROR_HEADERS = {
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    }
+}
+
+
+def error_statuses(route: RouteDoc, path: str) -> set[int]:
+    """Every error status the operation can answer: those the route declares, and those the service
+    gives any request of its shape (a body: 400, 413, 422; a path or query parameter: 422 for a NUL
+    character or a bad value, and 404 for a path naming nothing; a token: 401)."""
+    codes = set(route.errors)
+    if route.body is not None:
+        codes |= {400, 413, 422}
+    if "{" in path or route.query:
+        codes.add(422)
+    if "{" in path:
+        codes.add(404)
+    if not route.public:
+        codes.add(401)
+    return codes
 
 
 def _schema_of(model: type[BaseModel], components: dict[str, Any], mode: str) -> dict[str, Any]:
@@ -130,8 +160,16 @@ def build_openapi(prefix: str = "/api/v1") -> dict[str, Any]:
             "tags": [route.tag],
             "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}",
         }
+        integers = set(re.findall(r"<int:([a-z_]+)>", route.rule))
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0}
+                if name in integers
+                else {"type": "string", "minLength": 1},
+            }
             for name in re.findall(r"{([a-z_]+)}", path)
         ]
         parameters += [
@@ -162,18 +200,19 @@ def build_openapi(prefix: str = "/api/v1") -> dict[str, Any]:
             content = {route.content_type: {"schema": schema}}
         else:
             content = {route.content_type: {"schema": {"type": "object"}}}
-        responses: dict[str, Any] = {str(route.status): {"description": "OK", "content": content}}
-        codes = set(route.errors) | ({400, 422} if route.body is not None else set())
-        if not route.public:
-            codes.add(401)
-            operation["security"] = [{"bearer": []}]
-        else:
-            operation["security"] = []
-        for code in sorted(codes):
+        responses: dict[str, Any] = {
+            str(route.status): {"description": "No content"}
+            if route.status == 204
+            else {"description": "OK", "content": content}
+        }
+        operation["security"] = [] if route.public else [{"bearer": []}]
+        for code in sorted(error_statuses(route, path)):
             responses[str(code)] = {
                 "description": _ERROR_TEXT[code],
                 "content": {"application/json": {"schema": error_ref}},
             }
+            if code in _ERROR_HEADERS:
+                responses[str(code)]["headers"] = _ERROR_HEADERS[code]
         operation["responses"] = responses
         paths.setdefault(path, {})[route.method.lower()] = operation
     return {

@@ -13,7 +13,9 @@ def calendar_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, max-age=300"
+    # Which vacancies someone applied for with preferential access says that they have a
+    # disability: kept in no cache, like every signed-in page (calendar clients poll anyway).
+    response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_required
@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from fortrin import accounts, cards, db, reference, registry
 from fortrin.blueprints.web import bp
 from fortrin.blueprints.web.admin_and_cards import admin_user
-from fortrin.errors import DomainError
+from fortrin.errors import DomainError, NotFound
 from fortrin.i18n import N_
 from fortrin.models import Organisation, User
 
@@ -34,18 +34,33 @@ KINDS = (
     ("publicly_funded", N_("Mindst halvdelen offentligt finansieret")),
 )
 
+# The user forms' fields by their labels on the page (other forms name the field).
+FIELD_LABELS = {
+    "email": N_("E-mail"),
+    "name": N_("Navn"),
+    "password": N_("Adgangskode"),
+    "role": N_("Rolle"),
+    "jobcentre_code": N_("Jobcenter (sagsbehandlere)"),
+    "organisation_id": N_("Organisation (arbejdsgivere)"),
+    "home_municipality_code": N_("Bopælskommune (ansøgere)"),
+}
 
-def _attempt(action: Callable[[], Any], success: str) -> None:
+
+def _attempt(action: Callable[[], Any], success: str) -> bool:
     """Run one change in a unit of work and say how it went."""
     try:
         with db.unit_of_work():
             action()
     except DomainError as error:
         fields = getattr(error, "fields", {})
-        detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+        detail = "; ".join(
+            f"{gettext(FIELD_LABELS.get(name, name))}: {gettext(problem)}"
+            for name, problem in fields.items()
+        )
         flash(gettext("Ikke gemt.") + f" {gettext(error.message)} {detail}".rstrip(), "error")
-    else:
-        flash(gettext(success), "success")
+        return False
+    flash(gettext(success), "success")
+    return True
 
 
 def _form(*names: str) -> dict[str, Any]:
@@ -57,6 +72,16 @@ def _decimal(raw: str | None) -> Decimal | None:
         return Decimal((raw or "").replace(",", ".")) if raw else None
     except InvalidOperation:
         return Decimal(-1)  # refused by the service with the field named
+
+
+def _choices() -> dict[str, Any]:
+    session = db.session()
+    return {
+        "roles": ROLES,
+        "organisations": session.exec(select(Organisation).order_by(col(Organisation.name))).all(),
+        "jobcentres": [(j.code, j.name) for j, _ in reference.list_jobcentres(session)],
+        "municipalities": [(m.code, m.name) for m in reference.list_municipalities(session)],
+    }
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -77,17 +102,63 @@ def admin_users() -> ResponseReturnValue:
         _attempt(lambda: accounts.create_user(session, **data), N_("Brugeren er oprettet."))
         return redirect(url_for("web.admin_users"))
     users = session.exec(select(User).order_by(col(User.created_at).desc()).limit(200)).all()
-    organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
-    jobcentres = [(j.code, j.name) for j, _ in reference.list_jobcentres(session)]
-    municipalities = [(m.code, m.name) for m in reference.list_municipalities(session)]
-    return render_template(
-        "admin_users.html",
-        users=users,
-        roles=ROLES,
-        organisations=organisations,
-        jobcentres=jobcentres,
-        municipalities=municipalities,
+    return render_template("admin_users.html", users=users, **_choices())
+
+
+def _target(user_id: str) -> User:
+    try:
+        return accounts.get_user(db.session(), user_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/admin/users/<user_id>")
+@login_required
+def admin_user_page(user_id: str) -> ResponseReturnValue:
+    """One user: deactivate or reactivate, change role, set a new password."""
+    admin_user()
+    return render_template("admin_user.html", target=_target(user_id), **_choices())
+
+
+@bp.post("/admin/users/<user_id>/active")
+@login_required
+def admin_user_active(user_id: str) -> ResponseReturnValue:
+    admin = admin_user()
+    target = _target(user_id)
+    active = request.form.get("active") == "yes"
+    _attempt(
+        lambda: accounts.set_active(db.session(), admin, target.id, active),
+        N_("Brugeren er genaktiveret og skal logge ind igen.")
+        if active
+        else N_("Brugeren er deaktiveret og logget ud overalt."),
     )
+    return redirect(url_for("web.admin_user_page", user_id=target.id))
+
+
+@bp.post("/admin/users/<user_id>/role")
+@login_required
+def admin_user_role(user_id: str) -> ResponseReturnValue:
+    admin = admin_user()
+    target = _target(user_id)
+    data = _form("role", "jobcentre_code", "organisation_id")
+    _attempt(
+        lambda: accounts.update_user(db.session(), admin, target.id, data),
+        N_("Rollen er ændret. Brugeren er logget ud overalt."),
+    )
+    return redirect(url_for("web.admin_user_page", user_id=target.id))
+
+
+@bp.post("/admin/users/<user_id>/password")
+@login_required
+def admin_user_password(user_id: str) -> ResponseReturnValue:
+    admin = admin_user()
+    target = _target(user_id)
+    password = request.form.get("password") or ""
+    _attempt(
+        lambda: accounts.reset_password(db.session(), admin, target.id, {"password": password}),
+        N_("Den nye adgangskode er gemt. Brugeren er logget ud overalt."),
+    )
+    return redirect(url_for("web.admin_user_page", user_id=target.id))
 
 
 @bp.route("/admin/organisations", methods=["GET", "POST"])

@@ -85,17 +85,17 @@ def admin_routing_edit(code: str) -> ResponseReturnValue:
 @login_required
 def applicant_page(applicant_id: str) -> ResponseReturnValue:
     user = signed_in_user()
-    session = db.session()
-    applicant, profile = applicants.get_profile(session, user, applicant_id)
-    return render_template(
-        "applicant.html",
-        applicant=applicant,
-        profile=profile,
-        home=applicants.is_home_caseworker(session, user, applicant),
-        conversations=cards.conversations_of(session, user, applicant_id),
-        cards=[card_out(session, c) for c in cards.cards_of(session, user, applicant_id)],
-        today=clock.today().isoformat(),
-    )
+    with db.unit_of_work() as session:  # commits the audit rows of the reads
+        applicant, profile = applicants.get_profile(session, user, applicant_id)
+        return render_template(
+            "applicant.html",
+            applicant=applicant,
+            profile=profile,
+            home=applicants.is_home_caseworker(session, user, applicant),
+            conversations=cards.conversations_of(session, user, applicant_id),
+            cards=[card_out(session, c) for c in cards.cards_of(session, user, applicant_id)],
+            today=clock.today().isoformat(),
+        )
 
 
 @bp.post("/applicants/<applicant_id>/conversations")
@@ -169,11 +169,13 @@ def card_new() -> ResponseReturnValue:
         "fast_track.max_days": ("card-max-days", "Behandlingstid"),
         "impairment_summary": ("card-impairment", "Funktionsnedsættelse"),
     }
+    with db.unit_of_work() as work:  # commits the audit rows of the conversations shown
+        conversations = cards.conversations_of(work, user, applicant.id)
     return render_template(
         "card_new.html",
         applicant=applicant,
         templates=cards.list_templates(session, user),
-        conversations=cards.conversations_of(session, user, applicant.id),
+        conversations=conversations,
         errors=errors,
         labels=labels,
         values=values,
@@ -187,8 +189,8 @@ def card_new() -> ResponseReturnValue:
 def card_page(card_id: str) -> ResponseReturnValue:
     """The printable card, with its QR code for the employer's check."""
     user = signed_in_user()
-    session = db.session()
-    card = cards.get_card(session, user, card_id)
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        card = cards.get_card(session, user, card_id)
     qr = None
     if card.verification_code:
         buffer = io.BytesIO()

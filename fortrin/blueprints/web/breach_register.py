@@ -55,9 +55,11 @@ def breaches_page() -> ResponseReturnValue:
         (o.id, o.name)
         for o in session.exec(select(Organisation).order_by(col(Organisation.name))).all()
     ]
-    case_choices = [
-        (a.id, _case_name(session, a)) for a in cases.list_applications(session, user, limit=500)[0]
-    ]
+    # Naming who applied with preferential access is a read of the cases: audited, so committed.
+    with db.unit_of_work() as work:
+        case_choices = [
+            (a.id, _case_name(work, a)) for a in cases.list_applications(work, user, limit=100)[0]
+        ]
     labels = {name: (FIELDS[name][0], gettext(FIELDS[name][1])) for name in FIELDS}
     return render_template(
         "breaches.html",

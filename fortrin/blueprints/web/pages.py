@@ -122,7 +122,9 @@ def home() -> ResponseReturnValue:
         application_out(session, user, a, with_timeline=False)
         for a in cases.list_applications(session, user, limit=200)[0]
     ]
-    with db.unit_of_work() as work:  # the feed address is made on first use
+    # The feed address is made on first use; the unit of work also commits the audit rows of the
+    # cases listed above (the same session).
+    with db.unit_of_work() as work:
         calendar_url = feeds.feed_url(work, user)
     context: dict[str, Any] = {
         "user": user,
@@ -206,9 +208,9 @@ def _render_case(
     status: int = 200,
 ) -> ResponseReturnValue:
     user = signed_in_user()
-    session = db.session()
-    application = cases.get_application(session, user, application_id)
-    case = application_out(session, user, application)
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        application = cases.get_application(session, user, application_id)
+        case = application_out(session, user, application)
     scheme_choices = [(s.code, s.name) for s in list_schemes(session)]
     events = _offered_events(case)
     forms = [(event, EVENT_FORMS[event]) for event in events]
@@ -310,9 +312,9 @@ def application_action(application_id: str) -> ResponseReturnValue:
 def opinion_page(application_id: str) -> ResponseReturnValue:
     """For an applicant refused: the right to Ankestyrelsen's opinion, the date, and a draft request."""
     user = signed_in_user()
-    session = db.session()
-    application = cases.get_application(session, user, application_id)
-    case = application_out(session, user, application)
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        application = cases.get_application(session, user, application_id)
+        case = application_out(session, user, application)
     if case.deadlines:
         return render_template("opinion.html", case=case, deadline=case.deadlines[0])
     if case.state == pa.State.REFUSAL_PENDING:
@@ -349,12 +351,12 @@ def _render_vacancy(
     """The vacancy, its cases and the employer's forms. A refusal is shown at the form it belongs
     to: field problems in the error summary and at the field, anything else in an alert."""
     user = signed_in_user()
-    session = db.session()
-    vacancy = cases.get_vacancy(session, user, vacancy_id)
-    applications = [
-        application_out(session, user, a, with_timeline=False)
-        for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
-    ]
+    with db.unit_of_work() as session:  # commits the audit rows of the cases listed
+        vacancy = cases.get_vacancy(session, user, vacancy_id)
+        applications = [
+            application_out(session, user, a, with_timeline=False)
+            for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
+        ]
     errors = refusal.fields if isinstance(refusal, ValidationFailed) else {}
     if refusal is not None and not errors and (vacancy.state != "open" or user.role != "employer"):
         # The employer's forms are not on the page: say it at the top instead.

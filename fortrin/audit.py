@@ -1,0 +1,180 @@
+"""The audit trail (GDPR art. 5 stk. 2, 30, 32; issue 9 point 3): who read or changed which case,
+applicant profile (bek. § 5: health data), compensation card or conversation, and when.
+
+The service functions call ``record`` where the data is read or changed, so the API and the web
+pages are audited alike: ``cases.get_application`` (read), ``cases.list_applications`` (``list``:
+one row per case shown, since a list tells who applied with preferential access, i.e. has a
+disability), ``cases.create_application`` and every timeline entry (``cases._append``: record_event,
+a vacancy filled or withdrawn), ``applicants.get_profile``/``put_profile``,
+``cards.get_card``/``cards_of``/``conversations_of`` and each card or conversation change. Their
+unaudited twins ``cases.find_application`` and ``cards.find_card`` only check visibility, for writes
+(which record their own row) and for answers that show nothing of the object. The data subject's
+export is one ``export`` row.
+
+- **writes** (``create``, ``update`` with the event or action as ``detail``) are recorded in the
+  request's unit of work and commit, or roll back, with the change;
+- **reads** (``read`` of one object, ``list`` for each case a list shows) are recorded the same way;
+  a view that only reads commits its audit rows through ``db.unit_of_work`` (a GET has no other
+  write). A failed write records nothing: the rollback takes its audit row with it.
+
+One row per object and request: a second read of the same object by the same actor in one request,
+or a read of an object the request already recorded (a write answers with the object it changed), is
+not recorded again. Writes are always recorded. Each row is one INSERT (on PostgreSQL a list's rows
+go in one statement); the table is append-only (migration 0006: UPDATE, DELETE and, on PostgreSQL,
+TRUNCATE are refused). Rows carry ids and short labels only, never the health data itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import g, has_app_context
+from sqlalchemy import func, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from fortrin import clock
+from fortrin.errors import Forbidden
+from fortrin.models import AuditEvent, User
+
+READ = "read"
+LIST = "list"
+CREATE = "create"
+UPDATE = "update"
+EXPORT = "export"
+
+APPLICATION = "application"
+PROFILE = "profile"
+CARD = "card"
+CONVERSATION = "conversation"
+USER = "user"
+
+# Looking at something: recorded once per object and request.
+_LOOKS = frozenset({READ, LIST})
+_DETAIL_LENGTH = 200
+
+Key = tuple[str | None, str, str]
+
+
+def _recorded() -> dict[Key, AuditEvent] | None:
+    """The rows this request (or CLI command) recorded, by actor and object."""
+    if not has_app_context():
+        return None
+    if "audit_recorded" not in g:
+        g.audit_recorded = {}
+    recorded: dict[Key, AuditEvent] = g.audit_recorded
+    return recorded
+
+
+def record(
+    db: Session,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    subject_id: str | None,
+    detail: str = "",
+) -> None:
+    """One audit row: ``actor`` (None: the system) did ``action`` to ``entity`` ``entity_id``,
+    whose data subject is ``subject_id``. Added to ``db``; the caller's unit of work commits it."""
+    record_many(db, actor, action, entity, [(entity_id, subject_id)], detail)
+
+
+def record_many(
+    db: Session,
+    actor: User | None,
+    action: str,
+    entity: str,
+    objects: Iterable[tuple[str, str | None]],
+    detail: str = "",
+) -> None:
+    """One row per ``(entity_id, subject_id)``, e.g. each case of a list that was shown."""
+    recorded = _recorded()
+    actor_id = actor.id if actor is not None else None
+    now = clock.now()
+    rows: list[AuditEvent] = []
+    for entity_id, subject_id in objects:
+        key: Key = (actor_id, entity, entity_id)
+        if action in _LOOKS and recorded is not None:
+            earlier = recorded.get(key)
+            # Still in the session: committed, or pending in this unit of work. A row a rollback
+            # removed no longer counts, so a page shown after a refused write records its read.
+            if earlier is not None and earlier in db:
+                continue
+        row = AuditEvent(
+            at=now,
+            actor_id=actor_id,
+            actor_role=actor.role if actor is not None else "system",
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            subject_id=subject_id,
+            detail=detail[:_DETAIL_LENGTH],
+        )
+        rows.append(row)
+        if recorded is not None:
+            recorded[key] = row
+    if rows:
+        db.add_all(rows)
+
+
+# --- reading the trail ------------------------------------------------------------------------------
+
+Row = tuple[AuditEvent, str | None]  # the row and the actor's name (None: the system, or erased)
+
+
+def require_reader(user: User) -> None:
+    """Only administrators read the trail (403 for every other role)."""
+    if user.role != "admin":
+        raise Forbidden("Kun administratorer kan læse revisionssporet.")
+
+
+def search(
+    db: Session,
+    user: User,
+    application_id: str | None = None,
+    user_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """The trail for an administrator, newest first: ``application_id`` gives the reads and changes
+    of that case; ``user_id`` every row where that person is the actor *or* the data subject (what
+    they did, and what was done with their data). Both together: both conditions."""
+    require_reader(user)
+    conditions: list[ColumnElement[bool]] = []
+    if application_id is not None:
+        conditions.append(col(AuditEvent.entity) == APPLICATION)
+        conditions.append(col(AuditEvent.entity_id) == application_id)
+    if user_id is not None:
+        conditions.append(
+            or_(col(AuditEvent.actor_id) == user_id, col(AuditEvent.subject_id) == user_id)
+        )
+    return _rows(db, conditions, limit, offset)
+
+
+def about(db: Session, subject_id: str) -> list[Row]:
+    """Every row whose data subject is ``subject_id``: who read or changed their data (art. 15)."""
+    return _rows(db, [col(AuditEvent.subject_id) == subject_id])[0]
+
+
+def by(db: Session, actor_id: str) -> list[Row]:
+    """Every row of what ``actor_id`` did."""
+    return _rows(db, [col(AuditEvent.actor_id) == actor_id])[0]
+
+
+def _rows(
+    db: Session, conditions: list[ColumnElement[bool]], limit: int | None = None, offset: int = 0
+) -> tuple[list[Row], int]:
+    query = (
+        select(AuditEvent, User.name)
+        .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
+        .where(*conditions)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .offset(offset)
+    )
+    if limit is None:
+        rows: list[Row] = [(event, name) for event, name in db.exec(query).all()]
+        return rows, len(rows)
+    total = db.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    page: list[Row] = [(event, name) for event, name in db.exec(query.limit(limit)).all()]
+    return page, int(total)
