@@ -155,13 +155,23 @@ def _prefetch(db: Session, rows: Sequence[Application]) -> None:
 
 
 def list_vacancies(
-    db: Session, user: User, state: str | None = None, limit: int = 100, offset: int = 0
+    db: Session,
+    user: User,
+    state: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    accepting: bool = False,
 ) -> tuple[list[Vacancy], int]:
+    """With ``accepting``, only open vacancies whose application deadline has not passed: those an
+    applicant can still apply to (004 § 3.5)."""
     conditions = [vacancy_scope(user)]
     if state is not None:
         if state not in ("open", "filled", "withdrawn"):
             raise ValidationFailed({"state": "skal være open, filled eller withdrawn"})
         conditions.append(col(Vacancy.state) == state)
+    if accepting:
+        conditions.append(col(Vacancy.state) == "open")
+        conditions.append(col(Vacancy.application_deadline) >= clock.today())
     total = db.exec(select(func.count()).select_from(Vacancy).where(*conditions)).one()
     rows = db.exec(
         select(Vacancy)

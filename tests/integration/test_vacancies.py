@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+
 from tests.integration.conftest import LEGAL, Api, World, apply, drive, event, ok, vacancy
 
 
@@ -187,3 +189,18 @@ def test_vacancy_list_arguments_are_validated(api: Api, world: World) -> None:
     for query in ("state=gone", "limit=0", "limit=x", "offset=-1"):
         assert api.get(f"/api/v1/vacancies?{query}", world.employer).status_code == 422, query
     assert LEGAL
+
+
+def test_applicants_are_offered_only_vacancies_they_can_still_apply_to(
+    app: Flask, api: Api, world: World
+) -> None:
+    """004 § 3.5: the preferential right covers applications made in time; a vacancy whose
+    deadline has passed is not offered (the API's ?accepting=true, and the web list)."""
+    soon_closed = vacancy(api, world.employer, application_deadline="2026-12-02")
+    later = vacancy(api, world.employer, application_deadline="2026-12-20")
+    app.config["FORTRIN_NOW"] = "2026-12-03T09:00:00+01:00"
+    listed = api.get("/api/v1/vacancies?accepting=true", world.applicant).json
+    assert [v["id"] for v in listed] == [later["id"]]
+    everything = {v["id"] for v in api.get("/api/v1/vacancies", world.applicant).json}
+    assert {soon_closed["id"], later["id"]} <= everything
+    assert api.get("/api/v1/vacancies?accepting=maybe", world.applicant).status_code == 422

@@ -19,7 +19,7 @@ from fortrin.blueprints.api import (
 )
 from fortrin.blueprints.api.spec import DEADLINE_QUERY, QueryParam, api_route
 from fortrin.blueprints.feeds import calendar_response
-from fortrin.errors import NotFound
+from fortrin.errors import NotFound, ValidationFailed
 from fortrin.presenters import (
     ApplicationOut,
     GuidanceOut,
@@ -80,13 +80,23 @@ def create_vacancy() -> Response:
     many=True,
     query=(
         QueryParam("state", {"type": "string", "enum": ["open", "filled", "withdrawn"]}, ""),
+        QueryParam(
+            "accepting",
+            {"type": "string", "enum": ["true", "false"]},
+            "only open vacancies whose application deadline has not passed",
+        ),
         *_PAGING,
     ),
 )
 def list_vacancies() -> Response:
     limit, offset = page_args()
     session = db.session()
-    rows, total = cases.list_vacancies(session, caller(), request.args.get("state"), limit, offset)
+    accepting = request.args.get("accepting")
+    if accepting not in (None, "true", "false"):
+        raise ValidationFailed({"accepting": "skal være true eller false"})
+    rows, total = cases.list_vacancies(
+        session, caller(), request.args.get("state"), limit, offset, accepting == "true"
+    )
     return paged([vacancy_out(session, caller(), v) for v in rows], total)
 
 

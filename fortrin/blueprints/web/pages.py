@@ -469,7 +469,8 @@ def vacancies_page() -> ResponseReturnValue:
     """Open vacancies to apply to with preferential access (applicants; caseworkers for a citizen)."""
     user = signed_in_user()
     session = db.session()
-    rows = [vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, "open")[0]]
+    listed = cases.list_vacancies(session, user, accepting=user.role != "employer")[0]
+    rows = [vacancy_out(session, user, v) for v in listed]
     citizens = applicants.search(session, user, "", 500, 0) if user.role == "caseworker" else []
     return render_template("vacancies.html", vacancies=rows, user=user, citizens=citizens)
 
