@@ -496,6 +496,11 @@ def deliver_due(
 def run_pass(engine: Engine, now: datetime, mailer: Mailer | None) -> dict[str, int]:
     """One pass of the reminder engine: create what is due, then deliver what is due."""
     with Session(engine, expire_on_commit=False) as db:
+        if engine.dialect.name == "sqlite":
+            # SQLite: take the write lock first. A pass that read first and then wrote could meet
+            # the other pass's lock, which SQLite refuses at once instead of waiting; this way the
+            # second pass waits (busy timeout) and then finds everything created.
+            db.connection().exec_driver_sql("BEGIN IMMEDIATE")
         created = create_due(db, now)
         db.commit()
     delivered = deliver_due(engine, now, mailer)
