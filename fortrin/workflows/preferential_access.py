@@ -183,6 +183,17 @@ def negotiation_duty_applies(kind: str, route: str) -> bool:
     return kind not in LICENCE_KINDS or route == "via_jobcentre"
 
 
+def check_application_in_time(application_deadline: date, today: date) -> None:
+    """The preferential right covers applications made in time (004 § 3.5; domain.md section 12):
+    a later one is refused, unless the employer accepts it by moving the deadline later."""
+    if today > application_deadline:
+        raise Conflict(
+            f"Ansøgningsfristen var {application_deadline.isoformat()}. Arbejdsgiveren kan "
+            "acceptere ansøgningen ved at forlænge fristen.",
+            "application_deadline_passed",
+        )
+
+
 def withdrawn_vacancy_leads_to(employer_contacted: bool) -> State:
     """A vacancy withdrawn after the employer was contacted is a "no" the applicant may have
     reviewed (kompensationslov § 17 a stk. 3; domain.md section 12): a refusal is owed. A case the

@@ -532,3 +532,10 @@ def test_domain_12_a_hire_and_an_internal_candidate_need_both_positions() -> Non
     after_hire = replace(both, filled=(("preferential_applicant", "a"),))
     assert fill_contradiction(after_hire, "external", None) is not None
     assert fill_contradiction(after_hire, "internal", None) is None
+
+
+def test_004_3_5_an_application_after_the_deadline_is_refused_unless_moved() -> None:
+    pa.check_application_in_time(date(2026, 12, 20), date(2026, 12, 20))  # the last day counts
+    with pytest.raises(Conflict) as late:
+        pa.check_application_in_time(date(2026, 12, 20), date(2026, 12, 21))
+    assert late.value.code == "application_deadline_passed"
