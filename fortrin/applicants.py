@@ -42,12 +42,15 @@ def is_home_caseworker(db: Session, user: User, applicant: User) -> bool:
 
 
 def handles_a_case_of(db: Session, user: User, applicant: User) -> bool:
+    """A caseworker whose jobcentre handles a case of the applicant that it still sees (a case
+    ended longer ago than FORTRIN_CASEWORKER_ACCESS_DAYS no longer opens the profile)."""
     if user.role != "caseworker":
         return False
+    from fortrin.cases import application_scope  # cases imports this module (through cards)
+
     found = db.exec(
         select(Application.id).where(
-            Application.applicant_id == applicant.id,
-            Application.handling_jobcentre_code == user.jobcentre_code,
+            Application.applicant_id == applicant.id, application_scope(user)
         )
     ).first()
     return found is not None

@@ -9,7 +9,9 @@ a vacancy filled or withdrawn), ``applicants.get_profile``/``put_profile``,
 ``cards.get_card``/``cards_of``/``conversations_of`` and each card or conversation change. Their
 unaudited twins ``cases.find_application`` and ``cards.find_card`` only check visibility, for writes
 (which record their own row) and for answers that show nothing of the object. The data subject's
-export is one ``export`` row.
+export is one ``export`` row; each erasure by retention (``fortrin/retention.py``) one ``erase`` row,
+by the system, after which the rows about the erased object no longer name its data subject (the
+only change migration 0008 allows on this table).
 
 - **writes** (``create``, ``update`` with the event or action as ``detail``) are recorded in the
   request's unit of work and commit, or roll back, with the change;

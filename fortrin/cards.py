@@ -442,7 +442,8 @@ def find_card(db: Session, user: User, card_id: str) -> CompensationCard:
     """The card, if the caller may see it; else 404. Not audited: for writes, which record their
     own audit row."""
     card = db.get(CompensationCard, card_id)
-    if card is None or user.role == "employer":
+    # An erased card (retention) belongs to nobody and is shown to nobody.
+    if card is None or card.applicant_id is None or user.role == "employer":
         raise NotFound("Kortet findes ikke.")
     try:
         get_applicant(db, user, card.applicant_id)
@@ -551,8 +552,10 @@ def verify(db: Session, code: str) -> CompensationCard:
     return card
 
 
-def valid_card_for(db: Session, applicant_id: str, today: date) -> CompensationCard | None:
-    """The applicant's newest issued, unexpired card."""
+def valid_card_for(db: Session, applicant_id: str | None, today: date) -> CompensationCard | None:
+    """The applicant's newest issued, unexpired card (none for an erased case's None)."""
+    if applicant_id is None:
+        return None
     return db.exec(
         select(CompensationCard)
         .where(
@@ -737,6 +740,7 @@ def open_work(db: Session, user: User) -> tuple[list[CompensationCard], list[Fas
             .where(
                 CompensationCard.jobcentre_code == user.jobcentre_code,
                 CompensationCard.state == "draft",
+                col(CompensationCard.erased_at).is_(None),
             )
             .order_by(col(CompensationCard.created_at))
         ).all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from flask import current_app
@@ -39,18 +39,41 @@ from fortrin.workflows.routing import NoNeighbourJobcentre, Route, route_applica
 # --- visibility --------------------------------------------------------------------------------
 
 
+def ended_before(day: date, case: Any = Application) -> ColumnElement[bool]:
+    """The SQL condition for cases (``case``: Application or an alias of it) that ended before
+    ``day`` (Copenhagen): a final state entered before that day, or an opinion window whose last
+    day was before it (the window's end closes the case whether or not a job ran,
+    ``pa.effective_state``)."""
+    return or_(
+        and_(
+            case.state.in_([str(state) for state in pa.TERMINAL]),
+            case.state_since < clock.local_start(day),
+        ),
+        and_(case.state == pa.State.OPINION_WINDOW, case.opinion_due < day),
+    )
+
+
 def application_scope(user: User) -> ColumnElement[bool]:
-    """The SQL condition for the applications ``user`` may see. Every case query uses it."""
+    """The SQL condition for the applications ``user`` may see. Every case query uses it. A case
+    erased by retention is anonymous figures and shown to nobody."""
+    live = col(Application.erased_at).is_(None)
     if user.role == "admin":
-        return col(Application.id).is_not(None)
+        return live
     if user.role == "applicant":
-        return col(Application.applicant_id) == user.id
+        return and_(live, col(Application.applicant_id) == user.id)
     if user.role == "caseworker":
-        # The handling jobcentre, which after bek. §7 routing is not the home jobcentre.
-        return col(Application.handling_jobcentre_code) == user.jobcentre_code
+        # The handling jobcentre, which after bek. §7 routing is not the home jobcentre; once the
+        # case has ended, only for FORTRIN_CASEWORKER_ACCESS_DAYS (GDPR art. 5 stk. 1 c, 25).
+        days = int(current_app.config["FORTRIN_CASEWORKER_ACCESS_DAYS"])
+        return and_(
+            live,
+            col(Application.handling_jobcentre_code) == user.jobcentre_code,
+            ~ended_before(clock.today() - timedelta(days=days)),
+        )
     if user.role == "employer":
         own_vacancies = select(Vacancy.id).where(Vacancy.organisation_id == user.organisation_id)
         return and_(
+            live,
             col(Application.vacancy_id).in_(own_vacancies),
             col(Application.employer_contacted).is_(True),
         )

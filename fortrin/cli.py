@@ -1,5 +1,6 @@
 """Command line: ``flask --app fortrin db upgrade|grant | users create|deactivate|activate|
-reset-password | organisations create | demo load | reminders run | scheduler | cpr rotate``."""
+reset-password | organisations create | demo load | reminders run | retention run | scheduler |
+cpr rotate``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
-from fortrin import accounts, clock, db, dbroles, demo, migrate, scheduler
+from fortrin import accounts, clock, db, dbroles, demo, migrate, retention, scheduler
 from fortrin.db import make_engine
 from fortrin.errors import DomainError, ValidationFailed
 from fortrin.models import User
@@ -28,6 +29,7 @@ organisations_cli = AppGroup("organisations", help="Offentlige arbejdsgivere og 
 demo_cli = AppGroup("demo", help="Demodata.")
 reminders_cli = AppGroup("reminders", help="Påmindelser og e-mail.")
 cpr_cli = AppGroup("cpr", help="Krypterede CPR-numre.")
+retention_cli = AppGroup("retention", help="Sletning efter opbevaringsperioden.")
 
 
 def _fail(error: DomainError) -> None:
@@ -213,6 +215,27 @@ def run_reminders(moment: str | None) -> None:
     _print(scheduler.reminder_pass(now))
 
 
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="show what would be erased; change nothing")
+@click.option("--ids", "show_ids", is_flag=True, help="also list the ids (never the data)")
+def run_retention(dry_run: bool, show_ids: bool) -> None:
+    """Erase the health data and free texts of what ended more than FORTRIN_RETENTION_DAYS ago
+    (README, Retention); prints the counts. The scheduler runs the same every day."""
+    days = int(current_app.config["FORTRIN_RETENTION_DAYS"])
+    done = retention.run(db.engine(), clock.today(), days, dry_run=dry_run)
+    payload: dict[str, Any] = {"dry_run": dry_run, **done.summary()}
+    if show_ids:
+        payload["ids"] = {
+            "cases": done.cases,
+            "cards": done.cards,
+            "conversations": done.conversations,
+            "profiles": done.profiles,
+        }
+    _print(payload)
+    if done.failed:
+        sys.exit(1)
+
+
 @click.command("scheduler")
 def run_scheduler() -> None:
     """Run the scheduler process (stops cleanly on SIGTERM)."""
@@ -220,6 +243,14 @@ def run_scheduler() -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (db_cli, users_cli, organisations_cli, demo_cli, reminders_cli, cpr_cli):
+    for group in (
+        db_cli,
+        users_cli,
+        organisations_cli,
+        demo_cli,
+        reminders_cli,
+        retention_cli,
+        cpr_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(run_scheduler)

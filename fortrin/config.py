@@ -117,6 +117,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "FORTRIN_FAST_TRACK_REMIND_DAYS", 2, "days before a fast-track grant is due: remind", int
     ),
+    Setting(
+        "FORTRIN_RETENTION_DAYS",
+        1095,
+        "days after a case (card, conversation) ends before its health data and free texts are "
+        "erased and it is kept as anonymous figures (README, Retention)",
+        int,
+    ),
+    Setting(
+        "FORTRIN_RETENTION_INTERVAL_MINUTES", 1440, "how often the scheduler runs retention", int
+    ),
+    Setting(
+        "FORTRIN_CASEWORKER_ACCESS_DAYS",
+        90,
+        "days after a case ends that its handling jobcentre still sees it",
+        int,
+    ),
 )
 
 
@@ -151,6 +167,9 @@ def check(settings: Mapping[str, Any], environ: Mapping[str, str] | None = None)
         raise ConfigurationError(
             f"FORTRIN_ENV={name!r} is not known: use one of {', '.join(ENVIRONMENTS)}"
         )
+    for days in ("FORTRIN_RETENTION_DAYS", "FORTRIN_CASEWORKER_ACCESS_DAYS"):
+        if int(settings.get(days, 1)) < 1:
+            raise ConfigurationError(f"{days} must be at least 1 (a number of days)")
     if name != "production":
         return
     if settings["FORTRIN_NOW"]:

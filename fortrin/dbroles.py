@@ -2,8 +2,9 @@
 
 Migrations run as the owner (``FORTRIN_MIGRATION_DATABASE_URL``); the web workers and the scheduler
 connect as the service role (``FORTRIN_DATABASE_URL``), which may read and write the working tables
-but only read and append to the legal records: it cannot UPDATE, DELETE or TRUNCATE the timeline,
-the change log or the audit trail, nor ALTER or DROP any table (only an owner can). The triggers of
+but only read and append to the legal records: it cannot UPDATE (but for retention's erasing
+columns, see ``ERASABLE_COLUMNS``), DELETE or TRUNCATE the timeline, the change log or the audit
+trail, nor ALTER or DROP any table (only an owner can). The triggers of
 migrations 0001 and 0006 refuse the same to the owner too, except TRUNCATE by a superuser with
 triggers switched off.
 """
@@ -12,8 +13,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, inspect, text
 
-# Append-only: the service may read them and add rows, nothing else.
+# Append-only: the service may read them and add rows, nothing else, except the columns retention
+# erases (fortrin/retention.py), which the triggers of migration 0008 let change only by erasing:
+# a timeline entry of an erased case loses free texts and the applicant as actor, an audit row about
+# an erased object loses its data subject.
 LEGAL_RECORDS = frozenset({"application_event", "reference_change", "audit_event"})
+ERASABLE_COLUMNS = {"application_event": ("data", "actor_id"), "audit_event": ("subject_id",)}
 
 
 def _quoted(connection: Connection, name: str) -> str:
@@ -33,6 +38,9 @@ def grant_service_role(connection: Connection, role: str) -> list[str]:
         statements.append(f"REVOKE ALL ON {name} FROM {who}")
         if table in LEGAL_RECORDS:
             statements.append(f"GRANT SELECT, INSERT ON {name} TO {who}")
+            if table in ERASABLE_COLUMNS:
+                columns = ", ".join(_quoted(connection, c) for c in ERASABLE_COLUMNS[table])
+                statements.append(f"GRANT UPDATE ({columns}) ON {name} TO {who}")
         elif table == "alembic_version":
             statements.append(f"GRANT SELECT ON {name} TO {who}")
         else:

@@ -246,7 +246,7 @@ class Application(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     vacancy_id: str = Field(foreign_key="vacancy.id", max_length=32, index=True)
-    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    applicant_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
     route: str = Field(max_length=20)
     state: str = Field(max_length=40, index=True)
     handling_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
@@ -268,6 +268,9 @@ class Application(SQLModel, table=True):
     # The employer's decision after the interview (hired, not_hired, internal_candidate_hired): the
     # fill of the vacancy must follow it (bek. § 2 stk. 3).
     decision_outcome: str | None = Field(default=None, max_length=40)
+    # Retention (fortrin/retention.py): when the ended case's free texts were erased and the
+    # applicant unlinked; from then on it is anonymous figures, shown to nobody.
+    erased_at: datetime | None = _utc(nullable=True)
     # Optimistic lock: two people acting on one case at once cannot both win.
     version: int = Field(default=1, sa_column=_application_version)
 
@@ -387,13 +390,14 @@ class Conversation(SQLModel, table=True):
     (core element 1-2 of the card, 000)."""
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    applicant_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
     jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
     caseworker_id: str = Field(foreign_key="user.id", max_length=32)
     held_on: date = Field(index=True)
     topics: list[str] = Field(default_factory=list, sa_type=JSON)
     notes: str = Field(default="", sa_type=Text)
     created_at: datetime = _utc()
+    erased_at: datetime | None = _utc(nullable=True)  # retention: notes erased, citizen unlinked
 
 
 class CardTemplate(SQLModel, table=True):
@@ -417,7 +421,7 @@ class CompensationCard(SQLModel, table=True):
     __tablename__ = "compensation_card"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    applicant_id: str = Field(foreign_key="user.id", max_length=32, index=True)
+    applicant_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
     jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
     created_by: str = Field(foreign_key="user.id", max_length=32)
     created_at: datetime = _utc()
@@ -435,6 +439,7 @@ class CompensationCard(SQLModel, table=True):
     revoked_at: datetime | None = _utc(nullable=True)
     revoke_reason: str | None = Field(default=None, sa_type=Text)
     shared_with_employers: bool = False
+    erased_at: datetime | None = _utc(nullable=True)  # retention: texts erased, citizen unlinked
 
 
 class CardScheme(SQLModel, table=True):

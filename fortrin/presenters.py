@@ -555,7 +555,9 @@ def application_out(
     )
 
 
-def shared_card(db: Session, user: User, applicant_id: str, today: date) -> SharedCardOut | None:
+def shared_card(
+    db: Session, user: User, applicant_id: str | None, today: date
+) -> SharedCardOut | None:
     """The applicant's valid card; for an employer only when the applicant chose to share it."""
     card = cards.valid_card_for(db, applicant_id, today)
     if card is None or card.verification_code is None:

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 
-from fortrin import clock, db, notifications, security
+from fortrin import clock, db, notifications, retention, security
 
 log = logging.getLogger("fortrin.scheduler")
 
@@ -31,10 +32,16 @@ def reminder_pass(now: datetime | None = None) -> dict[str, int]:
     return result
 
 
+def retention_pass() -> dict[str, Any]:
+    """Erase what ended more than FORTRIN_RETENTION_DAYS ago (needs an app context)."""
+    days = int(current_app.config["FORTRIN_RETENTION_DAYS"])
+    return retention.run(db.engine(), clock.today(), days).summary()
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
-    run: Callable[[], dict[str, int]]
+    run: Callable[[], dict[str, Any]]
     interval_setting: str
     doc: str
 
@@ -45,6 +52,12 @@ JOBS: tuple[Job, ...] = (
         reminder_pass,
         "FORTRIN_REMINDER_INTERVAL_MINUTES",
         "create due notifications and deliver pending e-mail",
+    ),
+    Job(
+        "retention",
+        retention_pass,
+        "FORTRIN_RETENTION_INTERVAL_MINUTES",
+        "erase health data and free texts past the retention period",
     ),
 )
 

@@ -97,6 +97,14 @@ def test_a_setting_that_is_not_a_number_is_named() -> None:
         from_environment({"FORTRIN_TOKEN_HOURS": "twelve"})
 
 
+@pytest.mark.parametrize("name", ["FORTRIN_RETENTION_DAYS", "FORTRIN_CASEWORKER_ACCESS_DAYS"])
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_a_retention_or_access_period_under_a_day_is_refused(name: str, env: str) -> None:
+    """0 would erase every ended case at the next run; a negative number, cases not yet ended."""
+    with pytest.raises(ConfigurationError, match=f"{name} must be at least 1"):
+        create_app({**production(FORTRIN_ENV=env), name: 0})
+
+
 def test_production_runs_on_both_databases(database_url: str) -> None:
     settings = settings_for(database_url)
     settings.update(production(FORTRIN_DATABASE_URL=database_url))

@@ -87,3 +87,33 @@ def test_db_grant_gives_the_service_role_its_rights(app: Flask, service_url: str
                 connection.execute(text("DELETE FROM application_event"))
     finally:
         engine.dispose()
+
+
+def test_retention_runs_as_the_service_role(
+    app: Flask, api: Api, world: World, service_url: str
+) -> None:
+    """The service role may erase (migration 0008 lets exactly that through), nothing more."""
+    from datetime import date
+
+    from fortrin import retention
+    from tests.integration.test_retention import DAYS, hired_case
+
+    case = hired_case(api, world)
+    engine = create_engine(service_url)
+    try:
+        with engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):  # a live case: the trigger
+                connection.execute(text("UPDATE application_event SET data = '{}'"))
+            connection.rollback()
+        done = retention.run(engine, date(2029, 12, 2), DAYS)
+        assert done.cases == [case["id"]] and done.failed == 0
+        with engine.connect() as connection:
+            left = connection.execute(
+                text(
+                    "SELECT count(*) FROM audit_event WHERE entity_id = :id AND subject_id IS NOT NULL"
+                ),
+                {"id": case["id"]},
+            ).scalar()
+            assert left == 0
+    finally:
+        engine.dispose()

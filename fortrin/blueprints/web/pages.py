@@ -143,12 +143,12 @@ def home() -> ResponseReturnValue:
         )
         drafts, tasks = cards.open_work(session, user)
         names = {u.id: u.name for u in applicants.search(session, user, "", 500, 0)}
-        context["drafts"] = [(c, names.get(c.applicant_id, "")) for c in drafts]
+        context["drafts"] = [(c, names.get(c.applicant_id or "", "")) for c in drafts]
         context["tasks"] = tasks
     return render_template(f"home_{user.role}.html", **context)
 
 
-def _card_schemes_for(applicant_id: str) -> list[str]:
+def _card_schemes_for(applicant_id: str | None) -> list[str]:
     card = cards.valid_card_for(db.session(), applicant_id, clock.today())
     return [s.scheme_code for s in cards.card_schemes(db.session(), card)] if card else []
 
