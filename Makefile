@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 NPM_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup run lint test clean translations
+.PHONY: setup run lint test clean translations screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# Retake the README's screenshots in docs/screenshots (the browser tests, writing there).
+screenshots: setup
+	FORTRIN_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
 
 clean:
 	rm -rf $(VENV) instance node_modules static/dkfds .pytest_cache .mypy_cache .ruff_cache
