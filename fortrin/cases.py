@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Date, and_, func, literal, or_
+from sqlalchemy import case as sql_case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -34,6 +35,7 @@ from fortrin.models import (
 from fortrin.registry import known_scheme_codes
 from fortrin.validation import validate
 from fortrin.workflows import preferential_access as pa
+from fortrin.workflows.reminders import jobcentre_due
 from fortrin.workflows.routing import NoNeighbourJobcentre, Route, route_application
 
 # --- visibility --------------------------------------------------------------------------------
@@ -175,6 +177,259 @@ def _prefetch(db: Session, rows: Sequence[Application]) -> None:
     db.exec(
         select(Organisation).where(col(Organisation.id).in_({v.organisation_id for v in vacancies}))
     ).all()
+
+
+# --- the caseworker's queue ----------------------------------------------------------------------
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_SEARCH_MAX = 100
+# The states a case in the queue can be in: the open ones (an opinion window reads as open until
+# its last day).
+QUEUE_STATES = tuple(state for state in pa.State if state not in pa.TERMINAL)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue and its counts: ``total`` cases match the filters, of the
+    ``open_total`` open cases the caller sees (``overdue_total`` of them past their due date,
+    ``neighbour_total`` routed here under bek. § 7)."""
+
+    rows: list[Application]
+    total: int
+    open_total: int
+    overdue_total: int
+    neighbour_total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+def queue_due(application: Application) -> date | None:
+    """When the jobcentre should act on the case (the escalation thresholds in working days after
+    the case entered its state), else the opinion-request deadline of a refusal given: the date the
+    queue is sorted by, as the SQL of ``caseworker_queue`` computes it."""
+    entered = clock.local(application.state_since).date()
+    due = jobcentre_due(application.state, entered, notifications.thresholds())
+    if (
+        due is None
+        and application.opinion_due is not None
+        and application.refusal_sent_on is not None
+    ):
+        return application.opinion_due
+    return due
+
+
+def _open_condition(today: date) -> ColumnElement[bool]:
+    """Not in a final state, and not an opinion window whose last day has passed (it reads as
+    closed, ``pa.effective_state``). NULL-safe, unlike negating ``_state_condition``."""
+    return and_(
+        col(Application.state).not_in([str(state) for state in pa.TERMINAL]),
+        or_(
+            col(Application.state) != pa.State.OPINION_WINDOW,
+            col(Application.opinion_due).is_(None),
+            col(Application.opinion_due) >= today,
+        ),
+    )
+
+
+# How far back the queue maps each day a case entered its state to its due date. A case that
+# entered its state longer ago (long overdue, whatever its state) comes before all others, and
+# such cases are ordered by ``state_since``, oldest first.
+QUEUE_EXACT_DAYS = 400
+
+
+def _timed_states(today: date) -> list[str]:
+    """The states whose due date is a number of working days after the case entered them."""
+    thresholds = notifications.thresholds()
+    return [s for s in QUEUE_STATES if jobcentre_due(s, today, thresholds) is not None]
+
+
+def _refused(timed: list[str]) -> ColumnElement[bool]:
+    """Due on the opinion-request deadline: a refusal given, in a state without a threshold."""
+    return and_(
+        col(Application.state).not_in(timed),
+        col(Application.opinion_due).is_not(None),
+        col(Application.refusal_sent_on).is_not(None),
+    )
+
+
+# The due date in SQL. It is ``reminders.jobcentre_due``: a number of Danish working days (public
+# holidays, 5 June, 24 and 31 December excluded) after the Copenhagen day the case entered its
+# state. SQLite has no time zones and neither database knows the Danish holidays, so the rule is
+# not written in SQL: Python turns it into instants that ``state_since`` is compared with, and the
+# answer is exact on both databases. Nothing new is stored.
+
+
+def _overdue_condition(today: date, timed: list[str]) -> ColumnElement[bool]:
+    """The due date is before today: per state, a case that entered it before the first day whose
+    due date is today or later (due dates only grow with the day entered)."""
+    thresholds = notifications.thresholds()
+    late = [and_(_refused(timed), col(Application.opinion_due) < today)]
+    for state in timed:
+        first = today
+        while (due := jobcentre_due(state, first - timedelta(days=1), thresholds)) and due >= today:
+            first -= timedelta(days=1)
+        late.append(
+            and_(
+                col(Application.state) == state,
+                col(Application.state_since) < clock.local_start(first),
+            )
+        )
+    return or_(*late)
+
+
+def _due_on(today: date, oldest: date, timed: list[str]) -> ColumnElement[Any]:
+    """The due date of each case, as a CASE: per state, the days from ``oldest`` (at most
+    QUEUE_EXACT_DAYS back) to today grouped by their due date, and ``state_since`` looked up among
+    those groups by halving (a few comparisons a case, however long the queue's history)."""
+    thresholds = notifications.thresholds()
+    start = max(min(oldest, today), today - timedelta(days=QUEUE_EXACT_DAYS))
+    per_state: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = []
+    for state in timed:
+        groups: list[tuple[date, date]] = []  # (first day entered, due date), oldest first
+        for offset in range((today - start).days + 1):
+            day = start + timedelta(days=offset)
+            due = jobcentre_due(state, day, thresholds)
+            assert due is not None
+            if not groups or groups[-1][1] != due:
+                groups.append((day, due))
+        looked_up = _looked_up(groups)
+        if oldest < start:
+            looked_up = sql_case(
+                (col(Application.state_since) < clock.local_start(start), literal(start, Date)),
+                else_=looked_up,
+            )
+        per_state.append((col(Application.state) == state, looked_up))
+    return sql_case(
+        *per_state,
+        (_refused(timed), col(Application.opinion_due)),
+        else_=literal(today, Date),
+    )
+
+
+def _looked_up(groups: Sequence[tuple[date, date]]) -> ColumnElement[Any]:
+    """The due date of the group (first day entered, due date) that ``state_since`` falls in: a
+    binary search written as nested CASEs."""
+    if len(groups) == 1:
+        return literal(groups[0][1], Date)
+    middle = len(groups) // 2
+    return sql_case(
+        (
+            col(Application.state_since) >= clock.local_start(groups[middle][0]),
+            _looked_up(groups[middle:]),
+        ),
+        else_=_looked_up(groups[:middle]),
+    )
+
+
+def caseworker_queue(
+    db: Session,
+    user: User,
+    *,
+    state: str | None = None,
+    overdue_only: bool = False,
+    neighbour_only: bool = False,
+    search: str = "",
+    page: int = 1,
+    per_page: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """The open cases the caller sees (``application_scope``), sorted and paged in the database:
+    by due date (``queue_due``), so the most overdue first, then the cases without one; oldest first
+    within a day. Filters: one open state, overdue only, routed here under bek. § 7 only, and a
+    search on the applicant's name or the vacancy's title. One audit row per case on the page."""
+    problems: dict[str, str] = {}
+    if state is not None and state not in QUEUE_STATES:
+        problems["state"] = "ukendt status"
+    if len(search) > QUEUE_SEARCH_MAX:
+        problems["search"] = f"højst {QUEUE_SEARCH_MAX} tegn"
+    elif not search.isprintable():
+        problems["search"] = "må ikke indeholde kontroltegn"
+    if page < 1 or per_page < 1:
+        problems["page"] = "skal være 1 eller derover"
+    if problems:
+        raise ValidationFailed(problems)
+    today = clock.today()
+    timed = _timed_states(today)
+    overdue = _overdue_condition(today, timed)
+    base = [application_scope(user), _open_condition(today)]
+    open_total, overdue_total, neighbour_total = db.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(sql_case((overdue, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(sql_case((col(Application.routed_to_neighbour).is_(True), 1), else_=0)), 0
+            ),
+        )
+        .select_from(Application)
+        .where(*base)
+    ).one()
+    conditions = list(base)
+    if state is not None:
+        conditions.append(_state_condition(state, today))
+    if overdue_only:
+        conditions.append(overdue)
+    if neighbour_only:
+        conditions.append(col(Application.routed_to_neighbour).is_(True))
+    term = search.strip()
+    if term:
+        conditions.append(
+            or_(
+                col(Application.applicant_id).in_(
+                    select(User.id).where(_text_matches(col(User.name), term))
+                ),
+                col(Application.vacancy_id).in_(
+                    select(Vacancy.id).where(_text_matches(col(Vacancy.title), term))
+                ),
+            )
+        )
+    total = int(db.exec(select(func.count()).select_from(Application).where(*conditions)).one())
+    oldest = db.exec(
+        select(func.min(col(Application.state_since))).where(
+            *conditions, col(Application.state).in_(timed)
+        )
+    ).one()
+    due_on = _due_on(today, clock.local(oldest).date() if oldest else today, timed)
+    rows = db.exec(
+        select(Application)
+        .where(*conditions)
+        .order_by(
+            sql_case((or_(col(Application.state).in_(timed), _refused(timed)), 0), else_=1),
+            due_on,
+            col(Application.state_since),
+            col(Application.created_at),
+            col(Application.id),
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    _prefetch(db, rows)
+    audit.record_many(
+        db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
+    )
+    return QueuePage(
+        rows=list(rows),
+        total=total,
+        open_total=int(open_total),
+        overdue_total=int(overdue_total),
+        neighbour_total=int(neighbour_total),
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        per_page=per_page,
+    )
+
+
+# Capital letters SQLite's lower() leaves as they are (it folds ASCII only): the Danish ones and the
+# accented ones common in names here.
+_CAPITALS = "ÆØÅÄÖÜÉÈÁÓÍ"
+
+
+def _text_matches(column: Any, term: str) -> ColumnElement[bool]:
+    """``term`` anywhere in ``column``, ignoring case (Æ, Ø and Å too, on both databases); % and _
+    are matched as themselves."""
+    folded = column
+    for capital in _CAPITALS:
+        folded = func.replace(folded, capital, capital.lower())
+    return func.lower(folded).contains(term.lower(), autoescape=True)
 
 
 def list_vacancies(
@@ -445,12 +700,7 @@ def withdraw_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, A
     spec = validate(VacancyWithdraw, body)
     vacancy.state = "withdrawn"
     db.add(vacancy)
-    rows = db.exec(
-        select(Application).where(
-            col(Application.vacancy_id) == vacancy.id,
-            col(Application.state).in_(list(_ENDED_WITH_VACANCY)),
-        )
-    ).all()
+    rows = ended_with_vacancy(db, vacancy.id)
     data = {"reason": spec.reason}
     for application in rows:
         to = pa.withdrawn_vacancy_leads_to(application.employer_contacted)
@@ -463,6 +713,17 @@ def withdraw_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, A
 # Cases still before the employer's decision; a refusal already given keeps its course, since the
 # applicant's right to Ankestyrelsen's opinion does not depend on the vacancy.
 _ENDED_WITH_VACANCY = pa.BLOCKING | {pa.State.AWAITING_ASSESSMENT}
+
+
+def ended_with_vacancy(db: Session, vacancy_id: str) -> Sequence[Application]:
+    """The cases a withdrawal of the vacancy ends (each to refusal_pending once the employer was
+    contacted, else closed)."""
+    return db.exec(
+        select(Application).where(
+            col(Application.vacancy_id) == vacancy_id,
+            col(Application.state).in_(list(_ENDED_WITH_VACANCY)),
+        )
+    ).all()
 
 
 def _close_pending(

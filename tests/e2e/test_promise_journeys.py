@@ -12,12 +12,14 @@ from tests.e2e.test_journeys import assert_accessible, sign_in
 
 
 def fits_a_phone(page: Any, name: str) -> None:
-    """At 375 px nothing makes the page scroll sideways, and the navigation is still there."""
-    page.set_viewport_size({"width": 375, "height": 800})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{name}: {width}px wide at 375px"
-    assert page.locator("header nav a").first.is_visible(), name
-    assert page.locator("header button:has-text('Log ud')").is_visible(), name
+    """At 375 px (a phone) and 320 px (WCAG 1.4.10 reflow: 1280 px at 400 %) nothing makes the
+    page scroll sideways, and the navigation is still there."""
+    for viewport in (375, 320):
+        page.set_viewport_size({"width": viewport, "height": 800})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport, f"{name}: {width}px wide at {viewport}px"
+        assert page.locator("header nav a").first.is_visible(), name
+        assert page.locator("header button:has-text('Log ud')").is_visible(), name
     page.set_viewport_size({"width": 1200, "height": 900})
 
 
@@ -92,6 +94,12 @@ def test_an_employer_moves_the_deadline_and_withdraws_the_vacancy(page: Any, liv
     assert page.get_attribute("#withdraw-reason", "aria-invalid") == "true"
     page.fill("#withdraw-reason", "Pladsen nedlægges, fordi torvet skal renoveres.")
     page.click("button:has-text('Træk stillingen tilbage')")
+    # It cannot be undone: first the answers and what follows (issue 10, point 5).
+    assert page.title().startswith("Træk stillingen tilbage?")
+    assert "Det kan ikke fortrydes." in page.inner_text("#consequences")
+    assert_accessible(page, "employer-withdraw-confirm")
+    fits_a_phone(page, "employer-withdraw-confirm")
+    page.click("button:has-text('Ja, træk stillingen tilbage')")
     assert "Stillingen er trukket tilbage." in page.inner_text("[role=status]")
     main = page.inner_text("main")
     assert "Trukket tilbage" in main
@@ -111,9 +119,18 @@ def test_bo_finds_how_to_ask_ankestyrelsen_with_and_without_a_refusal(
     row = page.locator("tr", has_text="Ergoterapeut")
     row.locator("text=Bed Ankestyrelsen om en udtalelse").click()
     main = page.inner_text("main")
-    assert "Sidste frist:" in main and "Vedlæg afslaget." in main
+    assert "Sidste frist:" in main and "Vedlæg afslaget fra" in main
     assert "ast@ast.dk" in main and "sikkermail@ast.dk" in main
     assert "Ergoterapeut" in page.input_value("#request-text")
+    # Where, how, with what: the case reference, the refusal to enclose, a copy button.
+    reference = page.inner_text(".case-reference")
+    assert len(reference) == 32 and reference in page.input_value("#request-text")
+    assert "Vedlæg afslaget fra" in main and "Fortrin sender ikke anmodningen for dig." in main
+    page.click("text=Se afslaget, du skal vedlægge")
+    assert page.inner_text(".refusal-text").strip()
+    page.click("button:has-text('Kopiér teksten')")
+    page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
+    assert "Teksten er kopieret" in page.inner_text("#copy-status")
     assert_accessible(page, "applicant-ankestyrelsen-refused")
     fits_a_phone(page, "applicant-ankestyrelsen-refused")
     # The market stall, withdrawn: the written refusal is still owed, and Bo may ask already.
@@ -126,12 +143,24 @@ def test_bo_finds_how_to_ask_ankestyrelsen_with_and_without_a_refusal(
     assert "Ankestyrelsen afgør, om din anmodning er kommet i tide" in main
     assert "Jeg har ikke fået et skriftligt" in page.input_value("#request-text")
     assert_accessible(page, "applicant-ankestyrelsen-refusal-owed")
-    page.click("text=Tilbage til sagen")
-    assert "Du kan allerede nu bede Ankestyrelsen om en udtalelse" in page.inner_text("main")
+    # Step 3 on the same page: a date in the future is refused, said how to fix, focus-able.
+    page.fill("#opinion-requested-requested-on", "2099-01-01")
+    page.click("button:has-text('Jeg har sendt anmodningen')")
+    assert page.title().startswith("Fejl:")
+    assert "Der er fejl i formularen" in page.inner_text("#error-summary")
     page.fill("#opinion-requested-requested-on", "2026-12-01")
-    page.click("text=Registrér anmodningen")
-    assert "Anmodning til Ankestyrelsen: registreret." in page.inner_text("[role=status]")
-    assert "Ankestyrelsen er bedt om en udtalelse" in page.inner_text("main")
+    page.click("button:has-text('Jeg har sendt anmodningen')")
+    main = page.inner_text("main")
+    assert "Du bad om en udtalelse den 1. december 2026" in main
+    # Nothing urges Bo to ask again: no draft, no form, no "Du kan bede om udtalelsen nu".
+    assert page.locator("#request-text").count() == 0 and "Du kan bede om" not in main
+    assert_accessible(page, "applicant-ankestyrelsen-requested")
+    fits_a_phone(page, "applicant-ankestyrelsen-requested")
+    page.click("text=Tilbage til sagen")
+    main = page.inner_text("main")
+    assert "Ankestyrelsen blev bedt om en udtalelse den 1. december 2026" in main
+    assert "Du kan allerede nu bede Ankestyrelsen om en udtalelse" not in main
+    assert "Ankestyrelsen er bedt om en udtalelse" in main
 
 
 def test_an_admin_records_an_organisations_top_official(page: Any, live_url: str) -> None:

@@ -192,7 +192,7 @@ def test_domain_12_only_the_applicant_declines_and_the_page_says_the_case_ends(
     page = page_of(applicant, f"/applications/{case['id']}")
     assert "Jeg takker nej til samtalen" in page and "Sagen afsluttes" in page
     empty = act(applicant, case["id"], "interview_declined", reason="")
-    assert empty.status_code == 422 and "skal udfyldes" in text(empty)
+    assert empty.status_code == 422 and "Udfyld feltet" in text(empty)
     assert case_of(api, world, case["id"])["state"] == "interview_required"
     done = act(applicant, case["id"], "interview_declined", reason="Jeg har fået andet arbejde")
     assert done.status_code == 302
@@ -212,7 +212,10 @@ def test_bek_6_stk_1_the_assessment_form_asks_both_conditions(app: Flask, world:
     missing = act(caseworker, first["id"], "assessment", can_perform="true")
     assert missing.status_code == 422
     body = text(missing)
-    assert 'href="#assessment-has-difficulty-getting-work"' in body and "skal udfyldes" in body
+    assert 'href="#assessment-has-difficulty-getting-work"' in body
+    # Said the way the page asks (issue 10, point 6), with "Fejl:" in the title.
+    assert "Vælg ja eller nej" in body and "true eller false" not in body
+    assert "<title>Fejl:" in body
     assert case_of(api, world, first["id"])["state"] == "awaiting_assessment"
     no = act(
         caseworker,
@@ -469,7 +472,21 @@ def test_domain_12_a_withdrawn_vacancy_owes_the_contacted_applicant_a_refusal(
     assert empty.status_code == 422
     assert 'href="#withdraw-reason"' in text(empty) and "skal udfyldes" in text(empty)
     assert ok(api.get(f"/api/v1/vacancies/{v['id']}", world.employer))["state"] == "open"
-    done = post(employer, f"{path}/withdraw", {"reason": "Stillingen er nedlagt ved budgettet."})
+    # Irreversible (issue 10, point 5): first the answers and what follows, nothing changed yet.
+    reason = "Stillingen er nedlagt ved budgettet."
+    asked = post(employer, f"{path}/withdraw", {"reason": reason})
+    assert asked.status_code == 200
+    check = text(asked)
+    assert "Træk stillingen tilbage?" in check and reason in check
+    assert "1 ansøger med fortrinsadgang skal have et skriftligt" in check
+    assert "1 anden sag med fortrinsadgang afsluttes." in check
+    assert "Det kan ikke fortrydes." in check
+    assert ok(api.get(f"/api/v1/vacancies/{v['id']}", world.employer))["state"] == "open"
+    assert case_of(api, world, contacted["id"])["state"] == "awaiting_eligibility_check"
+    # "Tilbage og ret" keeps what was written.
+    edit = post(employer, f"{path}/withdraw", {"reason": reason, "confirmed": "edit"}, check)
+    assert edit.status_code == 200 and f">{reason}</textarea>" in text(edit)
+    done = post(employer, f"{path}/withdraw", {"reason": reason, "confirmed": "yes"}, check)
     assert done.status_code == 302
     assert "Stillingen er trukket tilbage." in page_of(employer, path)
     assert case_of(api, world, contacted["id"])["state"] == "refusal_pending"

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from fortrin import applicants, cards, clock, db, reference
 from fortrin.blueprints.api.cards import card_out, verification_url
-from fortrin.blueprints.web import bp
+from fortrin.blueprints.web import bp, confirm
 from fortrin.blueprints.web.pages import signed_in_user
 from fortrin.errors import DomainError, ValidationFailed
 from fortrin.i18n import N_
@@ -188,6 +188,10 @@ def card_new() -> ResponseReturnValue:
 @login_required
 def card_page(card_id: str) -> ResponseReturnValue:
     """The printable card, with its QR code for the employer's check."""
+    return _render_card(card_id)
+
+
+def _render_card(card_id: str, revoke_reason: str = "") -> ResponseReturnValue:
     user = signed_in_user()
     with db.unit_of_work() as session:  # commits the audit row of the read
         card = cards.get_card(session, user, card_id)
@@ -209,6 +213,7 @@ def card_page(card_id: str) -> ResponseReturnValue:
         qr=qr,
         user=user,
         can_manage=user.role == "caseworker" and user.jobcentre_code == card.jobcentre_code,
+        revoke_reason=revoke_reason,
     )
 
 
@@ -217,6 +222,8 @@ def card_page(card_id: str) -> ResponseReturnValue:
 def card_action(card_id: str, action: str) -> ResponseReturnValue:
     if action not in ("issue", "revoke", "share"):
         abort(404)
+    if action == "revoke" and confirm.wanted() != "yes":
+        return _confirm_revoke(card_id)
     try:
         with db.unit_of_work() as session:
             if action == "issue":
@@ -294,3 +301,33 @@ def fast_track_done(task_id: int) -> ResponseReturnValue:
         return redirect(url_for("web.home"))
     flash(gettext("Bevillingen er markeret som behandlet."), "success")
     return redirect(url_for("web.card_page", card_id=task.card_id))
+
+
+def _confirm_revoke(card_id: str) -> ResponseReturnValue:
+    """Revoking cannot be undone: the card's code stops working for every employer at once."""
+    reason = request.form.get("reason", "")
+    if confirm.wanted() == "edit":
+        return _render_card(card_id, reason)
+    user = signed_in_user()
+
+    def would(session: Any) -> str:
+        card = cards.revoke(session, user, card_id, {"reason": reason})
+        holder = session.get(User, card.applicant_id)
+        return holder.name if holder is not None else ""
+
+    try:
+        holder = confirm.preview(would)
+    except DomainError as error:
+        say_refused(N_("Ikke gemt:"), error)
+        return redirect(url_for("web.card_page", card_id=card_id))
+    return confirm.page(
+        gettext("Tilbagekald kortet?"),
+        [(gettext("Kortholder"), holder), (gettext("Årsag"), reason)],
+        [
+            gettext("Kortet bliver ugyldigt med det samme, også for arbejdsgivere, der har koden."),
+            gettext("Forhåndstilkendegivelserne på kortet gælder ikke længere."),
+        ],
+        gettext("Ja, tilbagekald kortet"),
+        url_for("web.card_action", card_id=card_id, action="revoke"),
+        gettext("Borgeren kan få et nyt kort, som jobcenteret skriver og udsteder."),
+    )

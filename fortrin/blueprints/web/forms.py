@@ -21,6 +21,9 @@ class FormField:
     help: str = ""
     options: tuple[tuple[str, str], ...] = ()
     optional: bool = False
+    # Required only with some answers (a reasoning for a "no"): the help says when, and the label
+    # does not say "(frivilligt)" (issue 10, point 6).
+    required_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ EVENT_FORMS: dict[str, EventForm] = {
                     "indgår i sagens dokumentation."
                 ),
                 optional=True,
+                required_when="no",
             ),
         ),
     ),
@@ -73,7 +77,17 @@ EVENT_FORMS: dict[str, EventForm] = {
         ),
         (
             FormField("eligible", N_("Skal ansøgeren indkaldes til samtale?"), "bool"),
-            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
+            FormField(
+                "reasoning",
+                N_("Begrundelse"),
+                "textarea",
+                N_(
+                    "Skal udfyldes, hvis du svarer nej (mindst 20 tegn). Den indgår i sagens "
+                    "dokumentation."
+                ),
+                optional=True,
+                required_when="no",
+            ),
         ),
     ),
     "interview_scheduled": EventForm(
@@ -140,7 +154,17 @@ EVENT_FORMS: dict[str, EventForm] = {
                     ("internal_candidate_hired", N_("En intern ansøger ansættes")),
                 ),
             ),
-            FormField("reasoning", N_("Begrundelse"), "textarea", REASONING_HELP, optional=True),
+            FormField(
+                "reasoning",
+                N_("Begrundelse"),
+                "textarea",
+                N_(
+                    "Skal udfyldes, hvis ansøgeren ikke ansættes (mindst 20 tegn). Den indgår i "
+                    "sagens dokumentation."
+                ),
+                optional=True,
+                required_when="not_hired",
+            ),
         ),
     ),
     "statement_submitted": EventForm(
@@ -244,10 +268,11 @@ EVENT_FORMS: dict[str, EventForm] = {
     ),
     "opinion_requested": EventForm(
         N_("Anmodning til Ankestyrelsen"),
-        N_("Registrér anmodningen"),
+        N_("Registrér, at anmodningen er sendt"),
         N_(
-            "Registrér den dag, anmodningen blev sendt til Ankestyrelsen. Det kan også ske, mens "
-            "arbejdsgiveren endnu ikke har sendt det skriftlige afslag."
+            "Fortrin sender ikke anmodningen. Registrér her den dag, anmodningen blev sendt til "
+            "Ankestyrelsen. Det kan også ske, mens arbejdsgiveren endnu ikke har sendt det "
+            "skriftlige afslag."
         ),
         (FormField("requested_on", N_("Anmodningen blev sendt den"), "date"),),
     ),
@@ -319,9 +344,46 @@ def body_from_form(event_type: str, form: MultiDict[str, str]) -> dict[str, Any]
     return body
 
 
+# The API's problems speak of JSON ("skal være true eller false", "har for få elementer"); on a
+# page each says what to do with the control the person sees (issue 10, point 6).
+_SAID_FOR_JSON = frozenset(
+    {
+        "skal udfyldes",
+        "skal være true eller false",
+        "har for få elementer",
+        "har en ugyldig værdi",
+        "skal være tekst",
+        "skal være en liste",
+        "skal være en dato (ÅÅÅÅ-MM-DD)",
+        "skal være et tidspunkt (ISO 8601 med tidszone)",
+        "skal have en tidszone (fx +01:00)",
+    }
+)
+_SAID_FOR_PEOPLE = {
+    "bool": N_("Vælg ja eller nej"),
+    "schemes": N_("Vælg mindst én ordning"),
+    "select": N_("Vælg en af mulighederne"),
+    "date": N_("Skriv datoen som dag, måned og år"),
+    "datetime": N_("Skriv dato og klokkeslæt"),
+    "number": N_("Skriv et tal"),
+    "text": N_("Udfyld feltet"),
+    "textarea": N_("Udfyld feltet"),
+}
+
+
 def in_form_order(event_type: str, problems: dict[str, str]) -> dict[str, str]:
-    """The workflow's field problems in the order the fields stand on the page."""
-    order = [f.name for f in EVENT_FORMS[event_type].fields]
+    """The workflow's field problems in the order the fields stand on the page, each said the way
+    the page asks (a missing yes/no is "Vælg ja eller nej", not "skal være true eller false")."""
+    fields = {f.name: f for f in EVENT_FORMS[event_type].fields}
+    order = list(fields)
+    said = {
+        name: (
+            _SAID_FOR_PEOPLE[fields[name].kind]
+            if name in fields and problem in _SAID_FOR_JSON
+            else problem
+        )
+        for name, problem in problems.items()
+    }
     return dict(
-        sorted(problems.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
+        sorted(said.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
     )

@@ -3,25 +3,29 @@ workflow layer decides and scopes everything (style.md: permissions in the workf
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
+from sqlmodel import col, select
 
 from fortrin import applicants, cards, cases, clock, db, feeds, notifications, reference
-from fortrin.blueprints.web import bp, safe_next
+from fortrin.blueprints.web import bp, confirm, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id, in_form_order
+from fortrin.blueprints.web.timeline import Names, codes_of, timeline_views
 from fortrin.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from fortrin.i18n import LANGUAGES, N_
-from fortrin.models import Jobcentre, User
+from fortrin.models import Application, Jobcentre, Municipality, User, Vacancy
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
-from fortrin.workflows.reminders import jobcentre_due
 
 ROLE_NAMES = {
     "admin": N_("administrator"),
@@ -104,13 +108,130 @@ def signed_in_user() -> User:
     return user
 
 
-def _queue_due(application: ApplicationOut) -> date | None:
-    """When the jobcentre should have acted (the escalation thresholds), else the case's deadline."""
-    entered = clock.local(application.state_since).date()
-    due = jobcentre_due(application.state, entered, notifications.thresholds())
-    if due is None and application.deadlines:
-        return application.deadlines[0].due
-    return due
+# The caseworker's queue (home page): its query parameters, Danish as the page.
+QUEUE_FILTERS = ("soeg", "status", "overskredet", "paragraf7")
+QUEUE_WHO = {"employer": N_("Arbejdsgiveren"), "jobcentre": N_("Jobcenteret")}
+# A problem the queue's service names, as the page shows it: the control's id, its label, the text.
+QUEUE_PROBLEMS = {
+    "state": ("queue-state", N_("Status"), N_("Vælg en status på listen.")),
+    "search": (
+        "queue-search",
+        N_("Søg på ansøgerens navn eller stillingen"),
+        N_("Skriv højst 100 tegn."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One case in the queue, as a row of the table."""
+
+    id: str
+    applicant_name: str
+    vacancy_title: str
+    state_label: str
+    who: list[str]
+    routed_to_neighbour: bool
+    due: date | None
+    overdue: bool
+
+
+def _queue_row(application: Application, today: date) -> QueueRow:
+    session = db.session()
+    applicant = session.get(User, application.applicant_id) if application.applicant_id else None
+    vacancy = session.get(Vacancy, application.vacancy_id)
+    due = cases.queue_due(application)
+    state = pa.effective_state(application.state, application.opinion_due, today)
+    owners = dict.fromkeys(d.owner for d in pa.outstanding_duties(state))
+    return QueueRow(
+        id=application.id,
+        applicant_name=applicant.name if applicant else "",
+        vacancy_title=vacancy.title if vacancy else "",
+        state_label=pa.STATE_LABELS_DA.get(state, state),
+        who=[QUEUE_WHO.get(owner, owner) for owner in owners],
+        routed_to_neighbour=application.routed_to_neighbour,
+        due=due,
+        overdue=due is not None and due < today,
+    )
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page links DKFDS's pagination shows (None: the dots between them)."""
+    if pages <= 7:
+        return list(range(1, pages + 1))
+    if page < 5:
+        return [1, 2, 3, 4, 5, None, pages]
+    if page + 4 > pages:
+        return [1, None, *range(pages - 4, pages + 1)]
+    return [1, None, page - 1, page, page + 1, None, pages]
+
+
+def _number(value: int) -> str:
+    """5.000 in Danish, 5,000 in English."""
+    return format_decimal(value, locale=_date_locale())
+
+
+def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
+    """The queue's page: filters and page from the query string, sorted and paged in the database
+    (``cases.caseworker_queue``). A bad parameter is named on the page (400), never a server error;
+    a page after the last is said to be so, with a link to the last."""
+    args = request.args
+    # Control characters (a NUL byte, which PostgreSQL refuses in text) are dropped, not searched.
+    filters = {
+        name: "".join(ch for ch in args.get(name) or "" if ch.isprintable()).strip()
+        for name in QUEUE_FILTERS
+    }
+    for flag in ("overskredet", "paragraf7"):
+        filters[flag] = "1" if filters[flag] == "1" else ""
+    raw_page = (args.get("side") or "1").strip()
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 6 else 0
+    active: dict[str, Any] = {name: value for name, value in filters.items() if value}
+    context: dict[str, Any] = {
+        "filters": filters,
+        "filtered": bool(active),
+        "page_url": lambda number: url_for(
+            "web.home", **active, **({"side": number} if number > 1 else {})
+        ),
+        "queue_states": [(s, pa.STATE_LABELS_DA[s]) for s in cases.QUEUE_STATES],
+        "queue": None,
+        "errors": {},
+        "labels": {},
+        "bad_page": raw_page if page < 1 else None,
+    }
+    if page < 1:
+        return context, 400
+    try:
+        with db.unit_of_work() as work:  # commits the audit rows of the cases shown
+            queue = cases.caseworker_queue(
+                work,
+                user,
+                state=filters["status"] or None,
+                overdue_only=filters["overskredet"] == "1",
+                neighbour_only=filters["paragraf7"] == "1",
+                search=filters["soeg"],
+                page=page,
+            )
+    except ValidationFailed as error:
+        known = {name: QUEUE_PROBLEMS[name] for name in error.fields if name in QUEUE_PROBLEMS}
+        context["errors"] = {name: gettext(text) for name, (_, _, text) in known.items()}
+        context["labels"] = {name: (i, gettext(label)) for name, (i, label, _) in known.items()}
+        return context, 400
+    today = clock.today()
+    first = (queue.page - 1) * queue.per_page + 1
+    context.update(
+        queue=queue,
+        rows=[_queue_row(a, today) for a in queue.rows],
+        beyond=queue.total > 0 and queue.page > queue.pages,
+        first=_number(first),
+        last=_number(first + len(queue.rows) - 1),
+        total=_number(queue.total),
+        open_total=_number(queue.open_total),
+        overdue_total=_number(queue.overdue_total),
+        neighbour_total=_number(queue.neighbour_total),
+        pages_text=_number(queue.pages),
+        page_numbers=_page_numbers(min(queue.page, queue.pages), queue.pages),
+    )
+    return context, 200
 
 
 @bp.route("/")
@@ -118,10 +239,15 @@ def _queue_due(application: ApplicationOut) -> date | None:
 def home() -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
-    applications = [
-        application_out(session, user, a, with_timeline=False)
-        for a in cases.list_applications(session, user, limit=200)[0]
-    ]
+    # The caseworker's queue lists (and audits) its own page of cases below.
+    applications = (
+        []
+        if user.role == "caseworker"
+        else [
+            application_out(session, user, a, with_timeline=False)
+            for a in cases.list_applications(session, user, limit=200)[0]
+        ]
+    )
     # The feed address is made on first use; the unit of work also commits the audit rows of the
     # cases listed above (the same session).
     with db.unit_of_work() as work:
@@ -137,14 +263,13 @@ def home() -> ResponseReturnValue:
             vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, limit=200)[0]
         ]
     if user.role == "caseworker":
-        open_cases = [a for a in applications if not a.terminal]
-        context["queue"] = sorted(
-            ((a, _queue_due(a)) for a in open_cases), key=lambda item: item[1] or date.max
-        )
+        queue, status = _caseworker_queue(user)
+        context.update(queue)
         drafts, tasks = cards.open_work(session, user)
         names = {u.id: u.name for u in applicants.search(session, user, "", 500, 0)}
         context["drafts"] = [(c, names.get(c.applicant_id or "", "")) for c in drafts]
         context["tasks"] = tasks
+        return render_template("home_caseworker.html", **context), status
     return render_template(f"home_{user.role}.html", **context)
 
 
@@ -200,6 +325,34 @@ EVENT_NOTES = {
 }
 
 
+def _timeline_names(case: ApplicationOut) -> Names:
+    """The names of the jobcentres, municipalities and schemes the case's timeline names by code."""
+    entries = case.timeline or []
+    work = db.session()
+    jobcentres = codes_of(entries, "jobcentre")
+    municipalities = codes_of(entries, "municipality")
+    english = page_locale() == "en"
+    return Names(
+        jobcentres={
+            j.code: j.name
+            for j in work.exec(select(Jobcentre).where(col(Jobcentre.code).in_(jobcentres)))
+        }
+        if jobcentres
+        else {},
+        municipalities={
+            m.code: m.name
+            for m in work.exec(
+                select(Municipality).where(col(Municipality.code).in_(municipalities))
+            )
+        }
+        if municipalities
+        else {},
+        schemes={s.code: s.name_en if english else s.name for s in list_schemes(work)}
+        if codes_of(entries, "schemes")
+        else {},
+    )
+
+
 def _render_case(
     application_id: str,
     errors: dict[str, str] | None = None,
@@ -233,8 +386,11 @@ def _render_case(
         if failed_event
         else {}
     )
+    entries = timeline_views(case, user.role, _timeline_names(case))
     return render_template(
         "application.html",
+        timeline_entries=entries,
+        focus_entry=next((entry for entry in entries if entry.expanded), None),
         case=case,
         forms=forms,
         notes=notes,
@@ -278,12 +434,20 @@ def application_action(application_id: str) -> ResponseReturnValue:
         return _render_case(application_id, {"type": "ukendt handling"}, None, status=422)
     body = body_from_form(event_type, request.form)
     user = signed_in_user()
+    if event_type in CONFIRMED_EVENTS and confirm.wanted() != "yes":
+        return _confirm_event(application_id, event_type, body, user)
+    # The Ankestyrelsen page records the request itself and shows the answer there.
+    from_opinion_page = (
+        event_type == "opinion_requested" and request.form.get("return_to") == "ankestyrelsen"
+    )
     try:
         with db.unit_of_work() as session:
             application = cases.record_event(session, user, application_id, body)
             handled_by = application.handling_jobcentre_code
     except ValidationFailed as error:
         problems = in_form_order(event_type, error.fields)
+        if from_opinion_page:
+            return _render_opinion(application_id, problems, dict(request.form), 422)
         return _render_case(application_id, problems, event_type, dict(request.form), 422)
     except (Conflict, Forbidden) as error:
         flash(gettext(error.message), "error")
@@ -304,24 +468,135 @@ def application_action(application_id: str) -> ResponseReturnValue:
             "info",
         )
         return redirect(url_for("web.home"))
+    if from_opinion_page:
+        return redirect(url_for("web.opinion_page", application_id=application_id))
     return redirect(url_for("web.application_page", application_id=application_id))
+
+
+# Events that cannot be undone and are checked before they are recorded (issue 10, point 5): the
+# refusal's date and channel fix the applicant's deadline; a withdrawn application ends the case.
+CONFIRMED_EVENTS = frozenset({"refusal_notified", "withdrawn"})
+
+
+def _answers(event_type: str, values: dict[str, str]) -> list[tuple[str, str]]:
+    """The answers the way the form asked them: labels, options by name, dates in Danish."""
+    shown = []
+    for f in EVENT_FORMS[event_type].fields:
+        value = (values.get(f.name) or "").strip()
+        if not value:
+            if f.optional:
+                continue
+            value = gettext("(ikke udfyldt)")
+        elif f.kind == "date":
+            with contextlib.suppress(ValueError):  # shown as typed; the workflow refused it
+                value = danish_date(value)
+        elif f.options:
+            value = gettext(dict(f.options).get(value, value))
+        shown.append((gettext(f.label), value))
+    return shown
+
+
+def _confirm_event(
+    application_id: str, event_type: str, body: dict[str, Any], user: User
+) -> ResponseReturnValue:
+    values = dict(request.form)
+    if confirm.wanted() == "edit":
+        return _render_case(application_id, {}, event_type, values, 200)
+    try:
+        opinion_due = confirm.preview(
+            lambda session: cases.record_event(session, user, application_id, body).opinion_due
+        )
+    except ValidationFailed as error:
+        problems = in_form_order(event_type, error.fields)
+        return _render_case(application_id, problems, event_type, values, 422)
+    except (Conflict, Forbidden) as error:
+        flash(gettext(error.message), "error")
+        return _render_case(application_id, status=error.status)
+    action = url_for("web.application_action", application_id=application_id)
+    if event_type == "refusal_notified":
+        consequences = [
+            gettext(
+                "Ansøgeren får besked om afslaget og om retten til at bede Ankestyrelsen om "
+                "en udtalelse."
+            ),
+        ]
+        if opinion_due is not None:
+            consequences.append(
+                gettext(
+                    "Ansøgerens frist for at bede om en udtalelse bliver %(day)s. Den regnes fra "
+                    "afsendelsesdatoen og måden, afslaget blev sendt på.",
+                    day=danish_date(opinion_due),
+                )
+            )
+        return confirm.page(
+            gettext("Kontrollér afslaget, før det registreres"),
+            _answers(event_type, values),
+            consequences,
+            gettext("Registrér afslaget"),
+            action,
+            gettext(
+                "Kom afslaget senere frem, end datoen viser, kan den faktiske modtagelsesdato "
+                "registreres bagefter; så flyttes fristen."
+            ),
+        )
+    return confirm.page(
+        gettext("Træk ansøgningen tilbage?"),
+        _answers(event_type, values),
+        [gettext("Sagen afsluttes, og stillingen kan besættes uden hensyn til ansøgningen.")],
+        gettext("Ja, træk ansøgningen tilbage"),
+        action,
+        gettext(
+            "Vil ansøgeren alligevel søge, skal der sendes en ny ansøgning, hvis fristen ikke er "
+            "overskredet."
+        ),
+    )
 
 
 @bp.get("/applications/<application_id>/ankestyrelsen")
 @login_required
 def opinion_page(application_id: str) -> ResponseReturnValue:
-    """For an applicant refused: the right to Ankestyrelsen's opinion, the date, and a draft request."""
+    """For an applicant refused: the right to Ankestyrelsen's opinion, the date, where and how to
+    send the request (domain.md section 12), a draft to copy, and the form that records that it was
+    sent; once recorded, "Du bad om en udtalelse den ..." and nothing that urges to ask again."""
+    return _render_opinion(application_id)
+
+
+def _render_opinion(
+    application_id: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
     user = signed_in_user()
+    if user.role == "employer":  # the applicant's page (and the jobcentre's, helping them)
+        abort(404)
     with db.unit_of_work() as session:  # commits the audit row of the read
         application = cases.get_application(session, user, application_id)
         case = application_out(session, user, application)
-    if case.deadlines:
-        return render_template("opinion.html", case=case, deadline=case.deadlines[0])
-    if case.state == pa.State.REFUSAL_PENDING:
-        # The refusal is still owed: the applicant may ask already (domain.md section 12), with no
-        # date to show; Ankestyrelsen decides on the time limit.
-        return render_template("opinion.html", case=case, deadline=None)
-    abort(404)
+    entries = case.timeline or []
+    requested = [e for e in entries if e.type == "opinion_requested"]
+    refusals = [e for e in entries if e.type == "refusal_notified"]
+    deadline = case.deadlines[0] if case.deadlines else None
+    # The refusal is still owed: the applicant may ask already (domain.md section 12), with no date
+    # to show; Ankestyrelsen decides on the time limit.
+    if not requested and deadline is None and case.state != pa.State.REFUSAL_PENDING:
+        abort(404)
+    form = EVENT_FORMS["opinion_requested"]
+    labels = {
+        f.name: (field_id("opinion_requested", f.name), gettext(f.label)) for f in form.fields
+    }
+    return render_template(
+        "opinion.html",
+        case=case,
+        deadline=deadline,
+        requested_on=requested[-1].data.get("requested_on") if requested else None,
+        refusal=refusals[-1] if refusals else None,
+        may_register="opinion_requested" in case.allowed_events,
+        errors=errors or {},
+        labels=labels,
+        values=values or {},
+        today=clock.today().isoformat(),
+    ), status
 
 
 @bp.get("/vacancies/<vacancy_id>")
@@ -418,13 +693,58 @@ def vacancy_deadline(vacancy_id: str) -> ResponseReturnValue:
 @bp.post("/vacancies/<vacancy_id>/withdraw")
 @login_required
 def vacancy_withdraw(vacancy_id: str) -> ResponseReturnValue:
-    """The employer drops the vacancy unfilled; each applicant contacted is owed a refusal."""
+    """The employer drops the vacancy unfilled; each applicant contacted is owed a refusal. Asked
+    to confirm first: it cannot be undone."""
     values = {"reason": (request.form.get("reason") or "").strip()}
+    body = {k: v for k, v in values.items() if v}
+    user = signed_in_user()
+    if confirm.wanted() == "edit":
+        return _render_vacancy(vacancy_id, None, 200, "withdraw", values)
+    if confirm.wanted() == "":
+
+        def would(session: Any) -> tuple[str, int, int]:
+            owed = [a.employer_contacted for a in cases.ended_with_vacancy(session, vacancy_id)]
+            title = cases.withdraw_vacancy(session, user, vacancy_id, body).title
+            return title, sum(owed), len(owed) - sum(owed)
+
+        try:
+            title, refusals, closed = confirm.preview(would)
+        except DomainError as error:
+            return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
+        consequences = [gettext("Stillingen besættes ikke og kan ikke genåbnes.")]
+        if refusals:
+            consequences.append(
+                gettext(
+                    "1 ansøger med fortrinsadgang skal have et skriftligt, begrundet afslag med "
+                    "klagevejledning fra jer."
+                )
+                if refusals == 1
+                else gettext(
+                    "%(num)d ansøgere med fortrinsadgang skal have et skriftligt, begrundet "
+                    "afslag med klagevejledning fra jer.",
+                    num=refusals,
+                )
+            )
+        if closed:
+            consequences.append(
+                gettext("1 anden sag med fortrinsadgang afsluttes.")
+                if closed == 1
+                else gettext("%(num)d andre sager med fortrinsadgang afsluttes.", num=closed)
+            )
+        consequences.append(
+            gettext("Alle ansøgere med fortrinsadgang får besked med begrundelsen.")
+        )
+        return confirm.page(
+            gettext("Træk stillingen tilbage?"),
+            [(gettext("Stilling"), title), (gettext("Begrundelse"), values["reason"])],
+            consequences,
+            gettext("Ja, træk stillingen tilbage"),
+            url_for("web.vacancy_withdraw", vacancy_id=vacancy_id),
+            gettext("Skal stillingen alligevel besættes, må den slås op igen."),
+        )
     try:
         with db.unit_of_work() as session:
-            cases.withdraw_vacancy(
-                session, signed_in_user(), vacancy_id, {k: v for k, v in values.items() if v}
-            )
+            cases.withdraw_vacancy(session, user, vacancy_id, body)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
     flash(gettext("Stillingen er trukket tilbage."), "success")
