@@ -2,8 +2,10 @@
 
 The applicant hears, in the app and by e-mail, of every step that changes their rights (issue 8,
 domain.md section 12): a negative assessment or eligibility check, a missed interview recorded, a
-withdrawn vacancy, a new deadline, Ankestyrelsen's opinion. A jobcentre that did not negotiate is
-escalated. Texts are Danish, name the exact date and link to the case; they never carry health data.
+withdrawn vacancy, a new deadline, Ankestyrelsen's opinion; and (issue 10) each invitation to an
+interview, and each move of it, with the time, the place and a link to add it to a calendar. A
+jobcentre that did not negotiate is escalated. Texts are Danish, name the exact date and link to the
+case; they never carry health data.
 
 Each notice is keyed by the timeline entry that caused it (``event:<application>:<seq>``), so it is
 created once per event, and a second event of the same kind (a second receipt date) is told again.
@@ -75,6 +77,27 @@ def event_notices(
             f"Arbejdsgiveren har registreret, at du ikke mødte op til ansættelsessamtalen om {title} "
             f"{when}. Samtalen regnes som tilbudt, og arbejdsgiveren træffer nu sin beslutning. Er "
             "det forkert, så kontakt arbejdsgiveren og jobcenteret hurtigst muligt.",
+        )
+    elif event_type == "interview_scheduled" and case.interview_starts_at is not None:
+        # Issue 10, point 7: the applicant is told of the invitation, and of every move, at once.
+        when = long_time(case.interview_starts_at)
+        where = case.interview_location or "se sagen"
+        moved = bool(record.get("rescheduled"))
+        add(
+            "interview_moved" if moved else "interview_invitation",
+            applicant,
+            f"Din ansættelsessamtale er flyttet til {when}"
+            if moved
+            else f"Du er indkaldt til ansættelsessamtale {when}",
+            (
+                f"Arbejdsgiveren har flyttet din ansættelsessamtale om {title}. Den nye tid er "
+                f"{when}."
+                if moved
+                else f"Arbejdsgiveren har indkaldt dig til ansættelsessamtale om {title} {when}."
+            )
+            + f" Sted: {where}.\n\nLæg samtalen i din kalender: {link}/samtale.ics\n\n"
+            "Kan du ikke komme, så kontakt arbejdsgiveren hurtigst muligt. Jobcenteret kan "
+            "hjælpe dig.",
         )
     elif event_type == "negotiation_not_held":
         add(

@@ -11,6 +11,7 @@ import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,13 @@ CHROMIUM_ARGS = [
 _skipped: list[str] = []
 
 
-@pytest.fixture(scope="session")
-def live_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The demo's app, served on loopback in this process (a journey may move its frozen clock)."""
-    path = tmp_path_factory.mktemp("e2e") / "fortrin.sqlite3"
+@contextmanager
+def served(
+    sqlite_template: Path, folder: Path, seed: Callable[[Flask], None] | None = None
+) -> Iterator[Flask]:
+    """A service of its own on loopback, on a copy of the migrated template database: the demo,
+    then ``seed`` (for a journey that must not change the shared demo, or needs more data)."""
+    path = folder / "fortrin.sqlite3"
     shutil.copy(sqlite_template, path)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -58,11 +62,24 @@ def live_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     app.testing = False  # serve error pages as a user sees them
     with app.app_context(), db.unit_of_work() as session:
         demo.load(session)
+    if seed is not None:
+        seed(app)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app
-    server.shutdown()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The demo's app, served on loopback in this process (a journey may move its frozen clock)."""
+    with served(sqlite_template, tmp_path_factory.mktemp("e2e")) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,13 @@ def test_an_applicant_applies_with_preferential_access(page: Any, live_url: str)
     sign_in(page, live_url, "bo@borger.example")
     page.click("nav >> text=Ledige stillinger")
     assert_accessible(page, "applicant-vacancies")
-    section = page.locator("section", has_text="Stadeplads, Israels Plads")
-    section.locator("text=Søg med fortrinsadgang").click()
-    assert "Ansøgningen med fortrinsadgang er oprettet." in page.inner_text("[role=status]")
+    # The vacancy's page, the route, the answers checked, then sent (issue 10, point 9).
+    page.click("main a:has-text('Stadeplads, Israels Plads')")
+    page.click("label[for=route-direct]")
+    page.click("button:has-text('Fortsæt')")
+    page.click("button:has-text('Send ansøgningen')")
+    assert "Ansøgningen er sendt" in page.inner_text("main")
+    page.click("text=Gå til sagen")
     assert "Afventer arbejdsgiverens kontrol af uddannelseskrav" in page.inner_text("main")
     assert_accessible(page, "applicant-case")
 
@@ -37,7 +41,15 @@ def test_an_employer_posts_a_vacancy_and_is_told_what_is_wrong(page: Any, live_u
 def test_a_caseworker_writes_and_issues_a_card_in_one_screen(page: Any, live_url: str) -> None:
     sign_in(page, live_url, "sagsbehandler.kbh@fortrin.example")
     page.goto(f"{live_url}/vacancies")
-    page.locator("section", has_text="Stadeplads").locator("text=Søg med fortrinsadgang").click()
+    # The citizen found once by name, then the vacancy's page, via the jobcentre (issue 10, 9).
+    page.fill("#citizen-search", "Anna")
+    page.click("button:has-text('Søg efter borgeren')")
+    page.click("main a:has-text('Anna Andersen')")
+    page.click("main a:has-text('Stadeplads, Israels Plads')")
+    page.click("label[for=route-via-jobcentre]")
+    page.click("button:has-text('Fortsæt')")
+    page.click("button:has-text('Send ansøgningen')")
+    page.click("text=Gå til sagen")
     page.click("main >> a >> nth=0")  # the citizen's page from the case
     assert_accessible(page, "caseworker-citizen")
     page.click("text=Gem samtalen")
@@ -50,6 +62,17 @@ def test_a_caseworker_writes_and_issues_a_card_in_one_screen(page: Any, live_url
     assert page.locator(".card-qr svg").count() == 1
     assert "Gyldigt til og med" in page.inner_text("main")
     assert_accessible(page, "card-printable")
+    # On paper (issue 10, point 1): the service's typeface, not DKFDS's Georgia, a QR code of 4 cm
+    # (151 CSS px) that a phone reads from paper, and the issue date.
+    page.emulate_media(media="print")
+    font = page.evaluate(
+        "getComputedStyle(document.querySelector('.compensation-card')).fontFamily"
+    )
+    assert "IBM Plex Sans" in font and "Georgia" not in font
+    qr = page.evaluate("document.querySelector('.card-qr svg').getBoundingClientRect().width")
+    assert qr >= 150, qr
+    assert "Udstedt" in page.inner_text(".compensation-card")
+    page.emulate_media(media="screen")
 
 
 def test_an_admin_changes_the_routing_table_and_sees_the_history(page: Any, live_url: str) -> None:

@@ -9,9 +9,6 @@ change nothing there."""
 from __future__ import annotations
 
 import random
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,12 +17,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import insert
-from werkzeug.serving import make_server
 
-from fortrin import accounts, create_app, db, demo
+from fortrin import accounts, db, demo
 from fortrin.models import Application, Organisation, User, Vacancy, new_id
-from tests.conftest import test_settings as settings_for
+from tests.e2e.conftest import served
 from tests.e2e.test_journeys import WCAG, sign_in
+from tests.e2e.test_promise_journeys import phone_menu_works
 
 CASEWORKER = "sagsbehandler.odense@fortrin.example"
 CASES = 5000
@@ -154,23 +151,8 @@ def _seed(app: Flask) -> None:
 
 @pytest.fixture(scope="module")
 def scale_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("queue-at-scale") / "fortrin.sqlite3"
-    shutil.copy(sqlite_template, path)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = settings_for(f"sqlite:///{path}")
-    settings["FORTRIN_BASE_URL"] = f"http://127.0.0.1:{port}"
-    app = create_app(settings)
-    app.testing = False  # serve error pages as a user sees them
-    _seed(app)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield str(settings["FORTRIN_BASE_URL"])
-    server.shutdown()
-    with app.app_context():
-        db.engine().dispose()
+    with served(sqlite_template, tmp_path_factory.mktemp("queue-at-scale"), _seed) as app:
+        yield str(app.config["FORTRIN_BASE_URL"])
 
 
 def no_serious_violations(page: Any, name: str) -> None:
@@ -239,4 +221,4 @@ def test_the_oldest_overdue_case_of_5000_is_first(page: Any, scale_url: str) -> 
     no_sideways_scrolling(page, 375)
     no_serious_violations(page, "queue-5000-phone")
     no_sideways_scrolling(page, 320)
-    assert page.locator("header button:has-text('Log ud')").is_visible()
+    phone_menu_works(page, "queue-5000-phone")

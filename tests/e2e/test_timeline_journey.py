@@ -7,23 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_journeys import assert_accessible, sign_in
+from tests.e2e.test_journeys import sign_in
+from tests.e2e.test_promise_journeys import at_every_width as accessible_at_every_width
 
 REFUSAL = "fordi en anden ansøger har mere erfaring med journalføring i Sundhedsplatformen"
 MINUTES = "Forhandlet med afdelingsledelsen"
 NEGOTIATION = "Referat af forhandlingen"
-
-
-def accessible_at_every_width(page: Any, name: str) -> None:
-    """axe-core at a desktop's and a phone's width; no sideways scrolling down to 320 px."""
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"{name}-{width}")
-    for width in (375, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        scrolled = page.evaluate("document.documentElement.scrollWidth")
-        assert scrolled <= width, f"{name}: {scrolled}px wide at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def tab_to(page: Any, text: str) -> Any:
@@ -62,7 +51,8 @@ def test_a_refused_applicant_reads_the_reasons_and_opens_the_minutes_with_the_ke
     assert "Arbejdsredskaber og mindre arbejdspladsindretning" in text  # schemes by their names
     assert "1. Er ansøgerens kompetencer taget i betragtning?\nJa" in text
     assert "no_hire" not in text and "assistive_devices" not in text
-    accessible_at_every_width(page, "applicant-timeline")
+    accessible_at_every_width(page, "applicant-timeline")  # (opens and closes the phone menu)
+    button.focus()
     page.keyboard.press("Space")  # the same button closes it again
     assert button.get_attribute("aria-expanded") == "false" and not content.is_visible()
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from fortrin import clock, db
@@ -72,8 +73,18 @@ def run(app: Flask, moment: str | None = None) -> dict[str, int]:
 
 
 def refused(api: Api, world: World, applicant: Any) -> str:
+    """A refused case: one e-mail, the opinion window's. The invitation to the interview on the way
+    (issue 10, point 7; tested in test_web_citizen.py) is removed, so each case sends one."""
     v = vacancy(api, world.employer)
-    return str(drive(api, world, apply(api, applicant, v["id"])["id"], "opinion_window")["id"])
+    case_id = str(drive(api, world, apply(api, applicant, v["id"])["id"], "opinion_window")["id"])
+    with api.app.app_context(), db.unit_of_work() as session:
+        session.execute(
+            delete(Notification).where(
+                col(Notification.application_id) == case_id,
+                col(Notification.kind).in_(["interview_invitation", "interview_moved"]),
+            )
+        )
+    return case_id
 
 
 def notifications(app: Flask) -> list[Notification]:

@@ -313,7 +313,11 @@ def test_the_admin_page_deactivates_reactivates_changes_role_and_resets_a_passwo
     page = admin.get(path).get_data(as_text=True)
     assert "Deaktivér brugeren" in page and "Nulstil adgangskode" in page and "Skift rolle" in page
 
-    done = admin.post(f"{path}/active", data={"csrf_token": form_token(page), "active": "no"})
+    # Deactivation and a new role are checked first (test_web_admin_lists.py): confirmed here.
+    done = admin.post(
+        f"{path}/active",
+        data={"csrf_token": form_token(page), "active": "no", "confirmed": "yes"},
+    )
     assert done.status_code == 302 and done.headers["Location"] == path
     page = admin.get(path).get_data(as_text=True)
     assert "Brugeren er deaktiveret" in page and "Genaktivér brugeren" in page
@@ -333,7 +337,12 @@ def test_the_admin_page_deactivates_reactivates_changes_role_and_resets_a_passwo
     assert stored(app, world.employer.id).role == "employer"
     admin.post(
         f"{path}/role",
-        data={"csrf_token": form_token(page), "role": "caseworker", "jobcentre_code": "751"},
+        data={
+            "csrf_token": form_token(page),
+            "role": "caseworker",
+            "jobcentre_code": "751",
+            "confirmed": "yes",
+        },
     )
     changed = stored(app, world.employer.id)
     assert changed.role == "caseworker" and changed.organisation_id is None

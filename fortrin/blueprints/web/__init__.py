@@ -155,6 +155,20 @@ def verify_card(code: str) -> ResponseReturnValue:
 
 
 # The pages register themselves on ``bp``.
-from fortrin.blueprints.web import admin, admin_and_cards, breach_register, pages  # noqa: E402
+from fortrin.blueprints.web import (  # noqa: E402
+    admin,
+    admin_and_cards,
+    breach_register,
+    pages,
+    vacancy_pages,
+)
 
-__all__ = ["admin", "admin_and_cards", "bp", "breach_register", "login_manager", "pages"]
+__all__ = [
+    "admin",
+    "admin_and_cards",
+    "bp",
+    "breach_register",
+    "login_manager",
+    "pages",
+    "vacancy_pages",
+]

@@ -1,5 +1,6 @@
-"""Admin pages (the bek. § 7 routing table) and the compensation-card pages: the citizen's page, writing
-a card from a template in one screen, and the printable card with its QR code."""
+"""The compensation-card pages: the citizen's page, writing a card from a template in one screen, and
+the printable card with its QR code; and ``admin_user``, which the admin pages (``admin.py``, the
+bek. § 7 routing table among them) call first."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from datetime import timedelta
 from typing import Any
 
 import segno
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_required
 from markupsafe import Markup
 
-from fortrin import applicants, cards, clock, db, reference
-from fortrin.blueprints.api.cards import card_out, verification_url
+from fortrin import applicants, cards, clock, db
+from fortrin.blueprints.api.cards import card_out, verification_out, verification_url
 from fortrin.blueprints.web import bp, confirm
 from fortrin.blueprints.web.pages import signed_in_user
-from fortrin.errors import DomainError, ValidationFailed
+from fortrin.errors import DomainError, NotFound, ValidationFailed
 from fortrin.i18n import N_
 from fortrin.models import User
 
@@ -35,47 +36,6 @@ def admin_user() -> User:
     if user.role != "admin":
         abort(403)
     return user
-
-
-@bp.get("/admin/routing")
-@login_required
-def admin_routing() -> ResponseReturnValue:
-    admin_user()
-    session = db.session()
-    jobcentres = {j.code: j.name for j, _ in reference.list_jobcentres(session)}
-    return render_template(
-        "admin_routing.html",
-        municipalities=reference.list_municipalities(session),
-        jobcentres=jobcentres,
-        changes=reference.list_changes(session)[:100],
-    )
-
-
-@bp.route("/admin/routing/<code>", methods=["GET", "POST"])
-@login_required
-def admin_routing_edit(code: str) -> ResponseReturnValue:
-    user = admin_user()
-    session = db.session()
-    municipality = reference.get_municipality(session, code)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            with db.unit_of_work() as work:
-                reason = (request.form.get("reason") or "").strip()
-                if not reason:
-                    raise ValidationFailed({"reason": "skriv hvorfor (fx ministeriets oversigt)"})
-                reference.set_neighbour(work, user, code, request.form.get("neighbour", ""), reason)
-        except ValidationFailed as error:
-            errors = error.fields
-        else:
-            flash(
-                gettext("Nabojobcenteret for %(name)s er gemt.", name=municipality.name), "success"
-            )
-            return redirect(url_for("web.admin_routing"))
-    jobcentres = [(j.code, j.name) for j, _ in reference.list_jobcentres(session)]
-    return render_template(
-        "admin_routing_edit.html", municipality=municipality, jobcentres=jobcentres, errors=errors
-    ), (422 if errors else 200)
 
 
 # --- the citizen and the card ----------------------------------------------------------------------
@@ -331,3 +291,67 @@ def _confirm_revoke(card_id: str) -> ResponseReturnValue:
         url_for("web.card_action", card_id=card_id, action="revoke"),
         gettext("Borgeren kan få et nyt kort, som jobcenteret skriver og udsteder."),
     )
+
+
+# --- the employer's check of a card, without signing in (issue 10, point 7) ------------------------
+
+CODE_GROUPS = 4  # a code is four groups of four characters ("7K3M-Q9TX-4HND-W2PB")
+# Crockford's alphabet leaves out O, I and L because they look like 0 and 1: read as those.
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+CHECK_LABELS = {"kode": ("card-code", N_("Kortets kode"))}
+
+
+def normalised_code(typed: str) -> str:
+    """The code as printed on the card, from what was typed or pasted: upper or lower case, spaces,
+    dashes and other separators make no difference."""
+    raw = "".join(c for c in typed.upper() if c.isascii() and c.isalnum()).translate(_LOOK_ALIKES)
+    if len(raw) != CODE_GROUPS * 4:
+        return raw
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@bp.get("/kort/tjek")
+def card_check() -> ResponseReturnValue:
+    """Public, like the card's QR code: an employer types the code and sees what the API's public
+    verification gives (valid until, the schemes and whether each is pre-approved, the holder's name
+    and jobcentre), never anything about the impairment. A code that is not a card's is said to be
+    so (404, as the API); nothing tells more about it. The codes are 80 random bits, so there is
+    nothing to find by trying."""
+    typed = request.args.get("kode")
+    errors: dict[str, str] = {}
+    card = None
+    code = ""
+    status = 200
+    if typed is not None:
+        code = normalised_code(typed[:200])
+        if not code:
+            errors = {"kode": N_("Skriv kortets kode.")}
+        elif len(code) != CODE_GROUPS * 5 - 1:
+            errors = {
+                "kode": N_(
+                    "Koden har 16 tegn, fx 7K3M-Q9TX-4HND-W2PB. Skriv den, som den står på kortet."
+                )
+            }
+        else:
+            session = db.session()
+            try:
+                card = verification_out(session, cards.verify(session, code))
+            except NotFound:
+                status = 404
+        status = 400 if errors else status
+    labels = {name: (i, gettext(label)) for name, (i, label) in CHECK_LABELS.items()}
+    response = make_response(
+        render_template(
+            "card_verify.html",
+            card=card,
+            code=code,
+            typed=typed or "",
+            checked=typed is not None and not errors,
+            check_page=True,
+            errors=errors,
+            labels=labels,
+        ),
+        status,
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

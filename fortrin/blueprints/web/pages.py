@@ -4,8 +4,10 @@ workflow layer decides and scopes everything (style.md: permissions in the workf
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -14,15 +16,18 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
+from icalendar import Calendar
 from sqlmodel import col, select
 
 from fortrin import applicants, cards, cases, clock, db, feeds, notifications, reference
+from fortrin.blueprints.api.cards import CardOut, card_out
+from fortrin.blueprints.feeds import calendar_response
 from fortrin.blueprints.web import bp, confirm, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id, in_form_order
 from fortrin.blueprints.web.timeline import Names, codes_of, timeline_views
-from fortrin.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from fortrin.errors import Conflict, Forbidden, ValidationFailed
 from fortrin.i18n import LANGUAGES, N_
-from fortrin.models import Application, Jobcentre, Municipality, User, Vacancy
+from fortrin.models import Application, Jobcentre, Municipality, Scheme, User, Vacancy
 from fortrin.presenters import ApplicationOut, application_out, vacancy_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
@@ -37,6 +42,17 @@ OWNER_NAMES = {
     "employer": N_("arbejdsgiveren"),
     "jobcentre": N_("jobcenteret"),
     "applicant": N_("dig"),
+}
+# The duties a refused fill names, in plain words (never the code, issue 10 point 8).
+DUTY_NAMES = {
+    "assessment": N_("Jobcenterets vurdering"),
+    "eligibility_check": N_("Stillingtagen til de formelle krav"),
+    "interview": N_("Ansættelsessamtalen"),
+    "decision": N_("Beslutningen efter samtalen"),
+    "statement": N_("Den skriftlige redegørelse til jobcenteret"),
+    "negotiation": N_("Forhandlingen med jobcenteret"),
+    "refusal_notice": N_("Det skriftlige afslag til ansøgeren"),
+    "record_opinion": N_("Ankestyrelsens udtalelse"),
 }
 KIND_NAMES = {
     "job": N_("Stilling"),
@@ -55,6 +71,68 @@ def page_locale() -> str:
 def _date_locale() -> str:
     """Dates in English the British way (6 January 2027), as people in Denmark expect."""
     return "en_GB" if page_locale() == "en" else "da"
+
+
+# A legal reference at the end of a text ("... (bek. § 6 stk. 3 nr. 2)"): citizens read the plain
+# text, and the reference stays behind "Læs mere" (issue 10, point 8).
+_LEGAL_REFERENCE = re.compile(
+    r"\s*\(((?:bek\.|kompensationslov|lov |forvaltningsloven|taxiloven|004)[^()]*)\)\s*$"
+)
+
+
+@bp.app_template_filter("legal_split")
+def legal_split(text: str) -> tuple[str, str]:
+    """``("plain text", "bek. § 6 stk. 2")``, or ``(text, "")`` without a reference."""
+    match = _LEGAL_REFERENCE.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], match.group(1)
+
+
+@bp.app_template_filter("kroner")
+def kroner(value: Decimal | float | int | None, decimals: int = 2) -> str:
+    """An amount the Danish way: 1.234,50 kr. (English: DKK 1,234.50)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    number = format_decimal(value, format=pattern, locale=_date_locale())
+    return f"DKK {number}" if page_locale() == "en" else f"{number} kr."
+
+
+@bp.app_template_global("jobcentre_name")
+def jobcentre_name(code: str | None) -> str:
+    """A jobcentre by its name, never its code (issue 10, point 8)."""
+    if not code:
+        return ""
+    found = db.session().get(Jobcentre, code)
+    return found.name if found is not None else code
+
+
+@bp.app_template_global("main_menu")
+def main_menu() -> list[tuple[str, str]]:
+    """The signed-in user's main menu: the header's links on a wide screen and the mobile drawer's
+    below 992 px (one list, so the two never differ)."""
+    role = signed_in_user().role
+    links = [(url_for("web.home"), gettext("Forside"))]
+    if role in ("applicant", "caseworker"):
+        links.append((url_for("web.vacancies_page"), gettext("Ledige stillinger")))
+    if role == "employer":
+        links.append((url_for("web.vacancy_new"), gettext("Opret stilling")))
+    if role == "admin":
+        links.append((url_for("web.admin_routing"), gettext("Nabojobcentre (§ 7)")))
+        links.append((url_for("web.admin_users"), gettext("Brugere")))
+    if role in ("caseworker", "admin"):
+        links.append((url_for("web.breaches_page"), gettext("Overtrædelser")))
+    return links
+
+
+@bp.app_template_global("scheme_name")
+def scheme_name(code: str) -> str:
+    """A compensation scheme by its name in the page's language, never its code."""
+    found = db.session().get(Scheme, code)
+    if found is None:
+        return code
+    return found.name_en if page_locale() == "en" and found.name_en else found.name
 
 
 @bp.app_template_filter("danish_date")
@@ -98,6 +176,7 @@ def _names() -> dict[str, Any]:
         "other_locale": "en" if current == "da" else "da",
         "ROLE_NAMES": ROLE_NAMES,
         "OWNER_NAMES": OWNER_NAMES,
+        "DUTY_NAMES": DUTY_NAMES,
         "KIND_NAMES": KIND_NAMES,
         "VACANCY_STATES": VACANCY_STATES,
     }
@@ -270,6 +349,8 @@ def home() -> ResponseReturnValue:
         context["drafts"] = [(c, names.get(c.applicant_id or "", "")) for c in drafts]
         context["tasks"] = tasks
         return render_template("home_caseworker.html", **context), status
+    if user.role == "applicant":
+        context["cards"] = _own_cards(user)
     return render_template(f"home_{user.role}.html", **context)
 
 
@@ -599,267 +680,49 @@ def _render_opinion(
     ), status
 
 
-@bp.get("/vacancies/<vacancy_id>")
-@login_required
-def vacancy_page(vacancy_id: str) -> ResponseReturnValue:
-    return _render_vacancy(vacancy_id)
-
-
-# The employer's forms on the vacancy page: each field's id and label, for the error summary.
-VACANCY_FORM_LABELS = {
-    "deadline": {"application_deadline": ("new-deadline", N_("Ny ansøgningsfrist"))},
-    "withdraw": {"reason": ("withdraw-reason", N_("Hvorfor trækkes stillingen tilbage?"))},
-    "fill": {
-        "filled_by": ("filled-by", N_("Besat med")),
-        "application_id": ("application-id", N_("Ansøgningen")),
-    },
-}
-
-
-def _render_vacancy(
-    vacancy_id: str,
-    refusal: DomainError | None = None,
-    status: int = 200,
-    failed_form: str | None = None,
-    values: dict[str, Any] | None = None,
-) -> ResponseReturnValue:
-    """The vacancy, its cases and the employer's forms. A refusal is shown at the form it belongs
-    to: field problems in the error summary and at the field, anything else in an alert."""
-    user = signed_in_user()
-    with db.unit_of_work() as session:  # commits the audit rows of the cases listed
-        vacancy = cases.get_vacancy(session, user, vacancy_id)
-        applications = [
-            application_out(session, user, a, with_timeline=False)
-            for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
-        ]
-    errors = refusal.fields if isinstance(refusal, ValidationFailed) else {}
-    if refusal is not None and not errors and (vacancy.state != "open" or user.role != "employer"):
-        # The employer's forms are not on the page: say it at the top instead.
-        flash(gettext(refusal.message), "error")
-        refusal = None
-    known = VACANCY_FORM_LABELS.get(failed_form or "", {})
-    labels = {
-        name: (known[name][0], gettext(known[name][1])) if name in known else (name, name)
-        for name in errors
-    }
-    return render_template(
-        "vacancy.html",
-        vacancy=vacancy_out(session, user, vacancy),
-        applications=applications,
-        refusal=None if errors else refusal,
-        failed_form=failed_form,
-        errors=errors,
-        labels=labels,
-        values=values or {},
-        user=user,
-        today=clock.today().isoformat(),
-    ), status
-
-
-@bp.post("/vacancies/<vacancy_id>/fill")
-@login_required
-def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
-    body: dict[str, Any] = {"filled_by": request.form.get("filled_by") or None}
-    if request.form.get("application_id"):
-        body["application_id"] = request.form["application_id"]
-    try:
-        with db.unit_of_work() as session:
-            filled = cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
-            done = filled.state == "filled"
-    except DomainError as error:
-        return _render_vacancy(vacancy_id, error, error.status, "fill")
-    if done:
-        flash(gettext("Stillingen er registreret som besat."), "success")
-    else:
-        flash(gettext("En af stillingerne er registreret som besat."), "success")
-    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
-
-
-@bp.post("/vacancies/<vacancy_id>/deadline")
-@login_required
-def vacancy_deadline(vacancy_id: str) -> ResponseReturnValue:
-    """The employer moves the application deadline later (to accept a later application)."""
-    values = {"application_deadline": (request.form.get("application_deadline") or "").strip()}
-    body = {k: v for k, v in values.items() if v}  # an empty field is refused as missing
-    try:
-        with db.unit_of_work() as session:
-            cases.update_vacancy(session, signed_in_user(), vacancy_id, body)
-    except DomainError as error:
-        return _render_vacancy(vacancy_id, error, error.status, "deadline", values)
-    flash(gettext("Ansøgningsfristen er flyttet."), "success")
-    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
-
-
-@bp.post("/vacancies/<vacancy_id>/withdraw")
-@login_required
-def vacancy_withdraw(vacancy_id: str) -> ResponseReturnValue:
-    """The employer drops the vacancy unfilled; each applicant contacted is owed a refusal. Asked
-    to confirm first: it cannot be undone."""
-    values = {"reason": (request.form.get("reason") or "").strip()}
-    body = {k: v for k, v in values.items() if v}
-    user = signed_in_user()
-    if confirm.wanted() == "edit":
-        return _render_vacancy(vacancy_id, None, 200, "withdraw", values)
-    if confirm.wanted() == "":
-
-        def would(session: Any) -> tuple[str, int, int]:
-            owed = [a.employer_contacted for a in cases.ended_with_vacancy(session, vacancy_id)]
-            title = cases.withdraw_vacancy(session, user, vacancy_id, body).title
-            return title, sum(owed), len(owed) - sum(owed)
-
-        try:
-            title, refusals, closed = confirm.preview(would)
-        except DomainError as error:
-            return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
-        consequences = [gettext("Stillingen besættes ikke og kan ikke genåbnes.")]
-        if refusals:
-            consequences.append(
-                gettext(
-                    "1 ansøger med fortrinsadgang skal have et skriftligt, begrundet afslag med "
-                    "klagevejledning fra jer."
-                )
-                if refusals == 1
-                else gettext(
-                    "%(num)d ansøgere med fortrinsadgang skal have et skriftligt, begrundet "
-                    "afslag med klagevejledning fra jer.",
-                    num=refusals,
-                )
-            )
-        if closed:
-            consequences.append(
-                gettext("1 anden sag med fortrinsadgang afsluttes.")
-                if closed == 1
-                else gettext("%(num)d andre sager med fortrinsadgang afsluttes.", num=closed)
-            )
-        consequences.append(
-            gettext("Alle ansøgere med fortrinsadgang får besked med begrundelsen.")
-        )
-        return confirm.page(
-            gettext("Træk stillingen tilbage?"),
-            [(gettext("Stilling"), title), (gettext("Begrundelse"), values["reason"])],
-            consequences,
-            gettext("Ja, træk stillingen tilbage"),
-            url_for("web.vacancy_withdraw", vacancy_id=vacancy_id),
-            gettext("Skal stillingen alligevel besættes, må den slås op igen."),
-        )
-    try:
-        with db.unit_of_work() as session:
-            cases.withdraw_vacancy(session, user, vacancy_id, body)
-    except DomainError as error:
-        return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
-    flash(gettext("Stillingen er trukket tilbage."), "success")
-    return redirect(url_for("web.vacancy_page", vacancy_id=vacancy_id))
-
-
-VACANCY_FIELDS = (
-    ("title", N_("Titel"), "text", "", ()),
-    ("kind", N_("Type"), "select", "", tuple(KIND_NAMES.items())),
-    (
-        "positions",
-        N_("Antal stillinger"),
-        "number",
-        N_("Hvor mange ens stillinger opslaget dækker. Opslaget er besat, når alle er besat."),
-        (),
-    ),
-    (
-        "formal_education_requirement",
-        N_("Formelle uddannelseskrav"),
-        "textarea",
-        N_(
-            "Det uddannelsesniveau, opslaget kræver. Andre krav (fx timetal) kan ikke udelukke en "
-            "ansøger med fortrinsadgang (004 § 3.6)."
-        ),
-        (),
-    ),
-    ("application_deadline", N_("Ansøgningsfrist"), "date", "", ()),
-    ("workplace_municipality_code", N_("Arbejdsstedets kommune"), "select", "", ()),
-    (
-        "workplace_jobcentre_code",
-        N_("Er arbejdsstedet et jobcenter? Vælg det"),
-        "select",
-        N_("Kun hvis stillingen er i kommunens eget jobcenter (bek. § 7)."),
-        (),
-    ),
-)
-
-
-@bp.get("/vacancies")
-@login_required
-def vacancies_page() -> ResponseReturnValue:
-    """Open vacancies to apply to with preferential access (applicants; caseworkers for a citizen)."""
-    user = signed_in_user()
-    session = db.session()
-    listed = cases.list_vacancies(session, user, accepting=user.role != "employer")[0]
-    rows = [vacancy_out(session, user, v) for v in listed]
-    citizens = applicants.search(session, user, "", 500, 0) if user.role == "caseworker" else []
-    return render_template("vacancies.html", vacancies=rows, user=user, citizens=citizens)
-
-
-@bp.post("/vacancies/<vacancy_id>/apply")
-@login_required
-def vacancy_apply(vacancy_id: str) -> ResponseReturnValue:
-    body = {"vacancy_id": vacancy_id, "route": request.form.get("route") or None}
-    if request.form.get("applicant_id"):
-        body["applicant_id"] = request.form["applicant_id"]
-    try:
-        with db.unit_of_work() as session:
-            created = cases.create_application(session, signed_in_user(), body)
-    except DomainError as error:
-        message = error.message
-        if isinstance(error, ValidationFailed):
-            message = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        flash(gettext("Ansøgningen blev ikke oprettet: %(reason)s", reason=message), "error")
-        return redirect(url_for("web.vacancies_page"))
-    flash(gettext("Ansøgningen med fortrinsadgang er oprettet."), "success")
-    return redirect(url_for("web.application_page", application_id=created.id))
-
-
 def _municipality_options() -> tuple[tuple[str, str], ...]:
     return tuple((m.code, m.name) for m in reference.list_municipalities(db.session()))
 
 
-@bp.route("/vacancies/new", methods=["GET", "POST"])
+# --- issue 10, point 7: the applicant's interview in her calendar, and her own cards ---------------
+
+
+@bp.app_template_filter("danish_day")
+def danish_day(value: datetime) -> str:
+    """The day of an instant, in Copenhagen, the reader's way ("3. december 2026")."""
+    return danish_date(clock.local(value).date())
+
+
+def _own_cards(user: User) -> list[CardOut]:
+    """The applicant's own compensation cards, newest first: valid, expired or revoked (a draft is
+    the jobcentre's until it is issued)."""
+    with db.unit_of_work() as work:  # commits the audit rows of the cards read
+        return [
+            card_out(work, card)
+            for card in cards.cards_of(work, user, user.id)
+            if card.state != "draft"
+        ]
+
+
+@bp.get("/applications/<application_id>/samtale.ics")
 @login_required
-def vacancy_new() -> ResponseReturnValue:
+def interview_calendar(application_id: str) -> ResponseReturnValue:
+    """The case's interview as one calendar event to add to any calendar (METHOD:PUBLISH; the same
+    UID, SEQUENCE and STATUS as in the user's feed). Scoped like the case page: 404 for whoever may
+    not see the case, and when no interview is booked."""
     user = signed_in_user()
-    if user.role != "employer":
-        abort(403)
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {"positions": "1"}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        # An empty field is left out, so the service names it as missing ("skal udfyldes").
-        body: dict[str, Any] = {
-            name: values[name] for name, *_ in VACANCY_FIELDS if values.get(name)
-        }
-        positions = (values.get("positions") or "").strip()
-        # A number as the API takes it; anything else is passed on for the service to refuse.
-        if positions.isascii() and positions.isdigit() and len(positions) <= 6:
-            body["positions"] = int(positions)
-        try:
-            with db.unit_of_work() as session:
-                created = cases.create_vacancy(session, user, body)
-        except ValidationFailed as error:
-            errors = error.fields
-        except DomainError as error:
-            errors = {"title": error.message}
-        else:
-            flash(gettext("Stillingen er oprettet."), "success")
-            return redirect(url_for("web.vacancy_page", vacancy_id=created.id))
-    municipalities = _municipality_options()
-    fields = [
-        (
-            name,
-            label,
-            kind,
-            help_text,
-            municipalities
-            if name == "workplace_municipality_code"
-            else (municipalities if name == "workplace_jobcentre_code" else options),
-        )
-        for name, label, kind, help_text, options in VACANCY_FIELDS
-    ]
-    labels = {name: (f"vacancy-{name}".replace("_", "-"), label) for name, label, *_ in fields}
-    return render_template(
-        "vacancy_new.html", fields=fields, errors=errors, values=values, labels=labels
-    ), (422 if errors else 200)
+    now = clock.now()
+    with db.unit_of_work() as session:  # commits the audit row of the read
+        application = cases.get_application(session, user, application_id)
+        [case] = feeds._case_events(session, [application])
+        event = feeds._robustly(lambda: feeds.interview_event(case, user, now), application.id)
+    if event is None:
+        abort(404)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Fortrin//Fortrinsadgang//DA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar_response(bytes(calendar.to_ical()), "samtale.ics")

@@ -46,10 +46,11 @@ OTHER_EVENT = N_("Sagen blev opdateret")
 
 ROUTES = {"via_jobcentre": N_("Via jobcenteret"), "direct": N_("Direkte til arbejdsgiveren")}
 GROUNDS = {
-    "formal_education": N_("Formelle uddannelseskrav (bek. § 6 stk. 2)"),
-    "obviously_less_qualified": N_("Åbenbart ringere kvalificeret (bek. § 6 stk. 2)"),
-    "taxi_act_conditions": N_("Taxilovens betingelser er ikke opfyldt (bek. § 9)"),
-    "cannot_perform_taxi_work": N_("Kan ikke udføre arbejdet som taxichauffør (bek. § 9)"),
+    # Plain words for the people in the case (issue 10, point 8); the sources: bek. § 6 stk. 2, § 9.
+    "formal_education": N_("Formelle uddannelseskrav"),
+    "obviously_less_qualified": N_("Åbenbart ringere kvalificeret"),
+    "taxi_act_conditions": N_("Taxilovens betingelser er ikke opfyldt"),
+    "cannot_perform_taxi_work": N_("Kan ikke udføre arbejdet som taxichauffør"),
 }
 DECISIONS = {
     "hired": N_("Ansøgeren ansættes"),
@@ -89,9 +90,7 @@ FIELDS: dict[str, Spec] = {
     "route": Spec(N_("Ansøgt"), "choice", ROUTES),
     "handling_jobcentre_code": Spec(N_("Behandlende jobcenter"), "jobcentre"),
     "home_jobcentre_code": Spec(N_("Bopælsjobcenter"), "jobcentre"),
-    "routed_to_neighbour": Spec(
-        N_("Behandles af nabojobcenteret (bek. § 7)"), "bool", only_if_set=True
-    ),
+    "routed_to_neighbour": Spec(N_("Behandles af nabojobcenteret"), "bool", only_if_set=True),
     "from_handling_jobcentre_code": Spec(N_("Tidligere behandlende jobcenter"), "jobcentre"),
     "home_municipality_code": Spec(N_("Ny bopælskommune"), "municipality"),
     "from_home_municipality_code": Spec(N_("Tidligere bopælskommune"), "municipality"),
