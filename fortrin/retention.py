@@ -86,6 +86,15 @@ KEPT_KEYS = frozenset(
         "schemes_presented",
         "schemes_from_card",
         "card_schemes_added",
+        # added by the workflow: the interview moved, the wait for the negotiation, the deadline
+        # and its basis and complaint guidance (computed from dates, no one's words)
+        "rescheduled",
+        "statement_on",
+        "wait_days",
+        "opinion_due",
+        "previous_due",
+        "opinion_basis",
+        "complaint_guidance",
         # refusal and Ankestyrelsen
         "sent_on",
         "channel",

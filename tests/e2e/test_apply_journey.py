@@ -57,7 +57,7 @@ def test_an_applicant_chooses_the_route_checks_the_answers_and_finds_the_case(
     # Nothing chosen: said in the error summary, which takes the focus.
     page.click("button:has-text('Fortsæt')")
     assert page.title().startswith("Fejl:")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.locator("#error-summary:focus").wait_for()  # fortrin.js focuses it once loaded
     assert "Vælg, hvordan du vil søge." in page.inner_text("#error-summary")
     at_every_width(page, "apply-vacancy-error")
     page.click("#error-summary a")

@@ -157,7 +157,7 @@ def test_bo_finds_how_to_ask_ankestyrelsen_with_and_without_a_refusal(
     page.click("text=Se afslaget, du skal vedlægge")
     assert page.inner_text(".refusal-text").strip()
     page.click("button:has-text('Kopiér teksten')")
-    page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
+    page.locator("#copy-status:has-text('Teksten er kopieret')").wait_for()
     assert "Teksten er kopieret" in page.inner_text("#copy-status")
     assert_accessible(page, "applicant-ankestyrelsen-refused")
     fits_a_phone(page, "applicant-ankestyrelsen-refused")

@@ -3,6 +3,8 @@ field an event can carry is classified, so a new field cannot slip through unera
 
 from __future__ import annotations
 
+import inspect
+import re
 import typing
 
 from fortrin import retention
@@ -40,6 +42,20 @@ def test_every_event_field_is_either_kept_or_erased() -> None:
             else:
                 assert _is_text(info.annotation), (model.__name__, name)
     assert not retention.KEPT_KEYS & retention.FREE_TEXT_KEYS
+
+
+def test_every_key_the_service_adds_to_a_timeline_entry_is_classified() -> None:
+    """The workflow and the case service add keys of their own (the deadline, the move, ...)."""
+    from fortrin import cases
+
+    added = set()
+    for module in (pa, cases):
+        added |= set(re.findall(r'record\["([a-z_]+)"\]', inspect.getsource(module)))
+        added |= set(re.findall(r'^\s+"([a-z_]+)": ', inspect.getsource(cases._transfer), re.M))
+    assert {"opinion_due", "complaint_guidance", "rescheduled"} <= added
+    assert added <= retention.KEPT_KEYS | retention.FREE_TEXT_KEYS, sorted(
+        added - retention.KEPT_KEYS - retention.FREE_TEXT_KEYS
+    )
 
 
 def test_free_texts_go_and_the_figures_stay() -> None:
