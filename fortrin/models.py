@@ -117,6 +117,9 @@ class User(SQLModel, table=True):
     cpr: str | None = Field(default=None, sa_type=EncryptedText)
     cpr_index: str | None = Field(default=None, max_length=64, index=True)
     active: bool = True
+    # The language the person chose (issue 10): pages, and the notices and e-mails the service
+    # writes to them, are in it. None is Danish, the service's first language.
+    language: str | None = Field(default=None, max_length=2)
     created_at: datetime = _utc()
 
 
@@ -268,6 +271,8 @@ class Application(SQLModel, table=True):
     # The employer's decision after the interview (hired, not_hired, internal_candidate_hired): the
     # fill of the vacancy must follow it (bek. § 2 stk. 3).
     decision_outcome: str | None = Field(default=None, max_length=40)
+    # The caseworker of the handling jobcentre who has taken the case (the queue's "Mine"), if any.
+    assignee_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
     # Retention (fortrin/retention.py): when the ended case's free texts were erased and the
     # applicant unlinked; from then on it is anonymous figures, shown to nobody.
     erased_at: datetime | None = _utc(nullable=True)

@@ -1,0 +1,46 @@
+"""The person's chosen language and the case's assignee (issue 10).
+
+- ``user.language``: ``da`` or ``en``, None for Danish. Pages, notices and e-mails follow it.
+- ``application.assignee_id``: the caseworker who has taken the case, for the queue's "Mine".
+
+Both columns are nullable and added in place (``ADD COLUMN``; on SQLite with the foreign key inline),
+so neither table is rebuilt and the guards of migrations 0006 and 0008 stay as they are.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-24 04:19:32.938464
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # Alembic would rebuild the table to add a foreign key; SQLite takes it inline.
+        op.execute(
+            "ALTER TABLE application ADD COLUMN assignee_id VARCHAR(32) "
+            'CONSTRAINT fk_application_assignee_id_user REFERENCES "user" (id)'
+        )
+    else:
+        op.add_column("application", sa.Column("assignee_id", sa.String(length=32)))
+        op.create_foreign_key(
+            "fk_application_assignee_id_user", "application", "user", ["assignee_id"], ["id"]
+        )
+    op.create_index("ix_application_assignee_id", "application", ["assignee_id"])
+    op.add_column("user", sa.Column("language", sa.String(length=2), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("user", "language")
+    op.drop_index("ix_application_assignee_id", table_name="application")
+    with op.batch_alter_table("application") as batch_op:
+        batch_op.drop_constraint("fk_application_assignee_id_user", type_="foreignkey")
+        batch_op.drop_column("assignee_id")
