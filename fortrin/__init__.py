@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, has_request_context, request, session
 from flask_babel import Babel
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
@@ -63,6 +63,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
 def _locale() -> str:
     """Danish first: English only for those who choose it (the switch in the footer)."""
+    if not has_request_context():
+        return "da"  # the scheduler's process: notices choose each recipient's language themselves
     chosen = session.get("lang")
     return str(chosen) if chosen in ("da", "en") else "da"
 

@@ -144,6 +144,33 @@ class UserUpdate(BaseModel):
     organisation_id: Annotated[str, Field(max_length=32)] | None = None
 
 
+class Preferences(BaseModel):
+    """``PATCH /api/v1/me``: the caller's own choices. The language is that of the pages, and of
+    the notices and e-mails the service writes to them from then on."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    language: Literal["da", "en"]
+
+
+def set_preferences(db: Session, user_id: str, data: dict[str, object]) -> User:
+    spec = _validated(Preferences, data)
+    choose_language(db, user_id, spec.language)
+    return get_user(db, user_id)
+
+
+def choose_language(db: Session, user_id: str, language: str) -> None:
+    """Keep a person's language (None is Danish, the default). Not audited: it is no one's data
+    but their own choice, and it changes nothing they may see."""
+    if language not in ("da", "en"):
+        raise ValidationFailed({"language": "vælg da eller en"})
+    user = db.get(User, user_id)
+    if user is not None and (user.language or "da") != language:
+        user.language = None if language == "da" else language
+        db.add(user)
+        db.flush()
+
+
 class PasswordReset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -111,6 +111,55 @@ def get_application(db: Session, user: User, application_id: str) -> Application
     return application
 
 
+def assign(db: Session, user: User, application_id: str, assignee_id: str | None) -> Application:
+    """A caseworker takes a case, gives it to a colleague of the handling jobcentre, or lets it go
+    (``None``): the queue's "Mine", and the caseworker the case's reminders go to. Only caseworkers
+    of the handling jobcentre; audited."""
+    if user.role != "caseworker":
+        raise Forbidden("Kun jobcenterets sagsbehandlere kan fordele sager.")
+    application = find_application(db, user, application_id)
+    if assignee_id is not None:
+        assignee = db.get(User, assignee_id)
+        if (
+            assignee is None
+            or not assignee.active
+            or assignee.role != "caseworker"
+            or assignee.jobcentre_code != application.handling_jobcentre_code
+        ):
+            raise ValidationFailed(
+                {"assignee_id": "skal være en aktiv sagsbehandler i det jobcenter, der har sagen"}
+            )
+    if application.assignee_id != assignee_id:
+        application.assignee_id = assignee_id
+        db.add(application)
+        db.flush()
+        audit.record(
+            db,
+            user,
+            audit.UPDATE,
+            audit.APPLICATION,
+            application.id,
+            application.applicant_id,
+            f"assignee={assignee_id or '-'}",
+        )
+    return application
+
+
+def colleagues(db: Session, application: Application) -> list[User]:
+    """The active caseworkers of the jobcentre handling the case: those who may take it."""
+    return list(
+        db.exec(
+            select(User)
+            .where(
+                User.role == "caseworker",
+                User.jobcentre_code == application.handling_jobcentre_code,
+                col(User.active).is_(True),
+            )
+            .order_by(col(User.name), col(User.id))
+        ).all()
+    )
+
+
 def get_vacancy(db: Session, user: User, vacancy_id: str) -> Vacancy:
     vacancy = db.exec(select(Vacancy).where(Vacancy.id == vacancy_id, vacancy_scope(user))).first()
     if vacancy is None:
@@ -192,13 +241,14 @@ QUEUE_STATES = tuple(state for state in pa.State if state not in pa.TERMINAL)
 class QueuePage:
     """One page of the queue and its counts: ``total`` cases match the filters, of the
     ``open_total`` open cases the caller sees (``overdue_total`` of them past their due date,
-    ``neighbour_total`` routed here under bek. § 7)."""
+    ``neighbour_total`` routed here under bek. § 7, ``mine_total`` taken by the caller)."""
 
     rows: list[Application]
     total: int
     open_total: int
     overdue_total: int
     neighbour_total: int
+    mine_total: int
     page: int
     pages: int
     per_page: int
@@ -329,14 +379,16 @@ def caseworker_queue(
     state: str | None = None,
     overdue_only: bool = False,
     neighbour_only: bool = False,
+    mine_only: bool = False,
     search: str = "",
     page: int = 1,
     per_page: int = QUEUE_PAGE_SIZE,
 ) -> QueuePage:
     """The open cases the caller sees (``application_scope``), sorted and paged in the database:
     by due date (``queue_due``), so the most overdue first, then the cases without one; oldest first
-    within a day. Filters: one open state, overdue only, routed here under bek. § 7 only, and a
-    search on the applicant's name or the vacancy's title. One audit row per case on the page."""
+    within a day. Filters: one open state, overdue only, routed here under bek. § 7 only, the
+    caller's own cases only (``assignee_id``), and a search on the applicant's name or the vacancy's
+    title. One audit row per case on the page."""
     problems: dict[str, str] = {}
     if state is not None and state not in QUEUE_STATES:
         problems["state"] = "ukendt status"
@@ -352,13 +404,15 @@ def caseworker_queue(
     timed = _timed_states(today)
     overdue = _overdue_condition(today, timed)
     base = [application_scope(user), _open_condition(today)]
-    open_total, overdue_total, neighbour_total = db.exec(
+    mine = col(Application.assignee_id) == user.id
+    open_total, overdue_total, neighbour_total, mine_total = db.exec(
         select(
             func.count(),
             func.coalesce(func.sum(sql_case((overdue, 1), else_=0)), 0),
             func.coalesce(
                 func.sum(sql_case((col(Application.routed_to_neighbour).is_(True), 1), else_=0)), 0
             ),
+            func.coalesce(func.sum(sql_case((mine, 1), else_=0)), 0),
         )
         .select_from(Application)
         .where(*base)
@@ -370,6 +424,8 @@ def caseworker_queue(
         conditions.append(overdue)
     if neighbour_only:
         conditions.append(col(Application.routed_to_neighbour).is_(True))
+    if mine_only:
+        conditions.append(mine)
     term = search.strip()
     if term:
         conditions.append(
@@ -412,6 +468,7 @@ def caseworker_queue(
         open_total=int(open_total),
         overdue_total=int(overdue_total),
         neighbour_total=int(neighbour_total),
+        mine_total=int(mine_total),
         page=page,
         pages=max(1, -(-total // per_page)),
         per_page=per_page,
@@ -948,6 +1005,8 @@ def _transfer(db: Session, application: Application, code: str) -> dict[str, Any
         "routed_to_neighbour": route.routed_to_neighbour,
     }
     application.home_jobcentre_code = route.home_jobcentre_code
+    if application.handling_jobcentre_code != route.handling_jobcentre_code:
+        application.assignee_id = None  # another jobcentre's case now: its caseworkers take it
     application.handling_jobcentre_code = route.handling_jobcentre_code
     application.routed_to_neighbour = route.routed_to_neighbour
     applicant.home_municipality_code = code

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as email_date
+from functools import partial
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import Engine, and_, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -119,7 +121,16 @@ def _jobcentre_caseworkers(db: Session, jobcentre_code: str) -> tuple[str, ...]:
 
 
 def _caseworker_recipients(db: Session, application: Application) -> tuple[str, ...]:
-    """The handling jobcentre's caseworker who last acted on the case, else all its caseworkers."""
+    """The caseworker who has taken the case; else the handling jobcentre's caseworker who last
+    acted on it; else all its caseworkers."""
+    if application.assignee_id is not None:
+        assignee = db.get(User, application.assignee_id)
+        if (
+            assignee is not None
+            and assignee.active
+            and assignee.jobcentre_code == application.handling_jobcentre_code
+        ):
+            return (assignee.id,)
     last = db.exec(
         select(User.id)
         .join(ApplicationEvent, col(ApplicationEvent.actor_id) == col(User.id))
@@ -203,6 +214,27 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     return db.execute(statement).first() is not None
 
 
+def in_languages(db: Session, make: Callable[[], list[Due]]) -> list[Due]:
+    """Each notice in its recipient's language (issue 10): ``make`` writes them in Danish, and again
+    in English when a recipient chose English. An outside address gets Danish."""
+    with force_locale("da"):
+        found = make()
+    ids = {due.recipient_id for due in found if due.recipient_id}
+    english = (
+        set(db.exec(select(User.id).where(col(User.id).in_(ids), User.language == "en")).all())
+        if ids
+        else set()
+    )
+    if not english:
+        return found
+    with force_locale("en"):
+        found_en = make()  # the same notices in the same order: the rules are pure
+    return [
+        translated if due.recipient_id in english else due
+        for due, translated in zip(found, found_en, strict=True)
+    ]
+
+
 def insert_all(db: Session, found: Iterable[Due], now: datetime) -> int:
     """Insert notices made by an event (each once, by its key); returns how many were new."""
     email = bool(current_app.config["FORTRIN_SMTP_URL"])
@@ -213,13 +245,9 @@ def create_event_notices(
     db: Session, application: Application, event_type: str, seq: int, record: dict[str, Any]
 ) -> int:
     """Tell people at once of an event that changes their rights (workflows/notices.py)."""
-    found = event_notices(
-        snapshot(db, application),
-        event_type,
-        seq,
-        record,
-        str(current_app.config["FORTRIN_BASE_URL"]),
-    )
+    case = snapshot(db, application)
+    base_url = str(current_app.config["FORTRIN_BASE_URL"])
+    found = in_languages(db, lambda: event_notices(case, event_type, seq, record, base_url))
     return insert_all(db, found, clock.now())
 
 
@@ -228,22 +256,27 @@ def licence_vacant(db: Session, vacancy: Vacancy, organisation: Organisation) ->
     municipality = db.get(Municipality, vacancy.workplace_municipality_code)
     if municipality is None:
         return 0
-    found = licence_vacant_notices(
-        vacancy.id,
-        vacancy.title,
-        organisation.name,
-        vacancy.application_deadline,
-        _jobcentre_caseworkers(db, municipality.jobcentre_code),
-        str(current_app.config["FORTRIN_BASE_URL"]),
+    caseworkers = _jobcentre_caseworkers(db, municipality.jobcentre_code)
+    base_url = str(current_app.config["FORTRIN_BASE_URL"])
+    found = in_languages(
+        db,
+        lambda: licence_vacant_notices(
+            vacancy.id,
+            vacancy.title,
+            organisation.name,
+            vacancy.application_deadline,
+            caseworkers,
+            base_url,
+        ),
     )
     return insert_all(db, found, clock.now())
 
 
 def vacancy_withdrawn(db: Session, application: Application, seq: int, reason: str) -> int:
-    due = vacancy_withdrawn_notice(
-        snapshot(db, application), seq, reason, str(current_app.config["FORTRIN_BASE_URL"])
-    )
-    return insert_all(db, [due], clock.now())
+    case = snapshot(db, application)
+    base_url = str(current_app.config["FORTRIN_BASE_URL"])
+    found = in_languages(db, lambda: [vacancy_withdrawn_notice(case, seq, reason, base_url)])
+    return insert_all(db, found, clock.now())
 
 
 def breach_recorded(db: Session, breach: Breach, organisation: Organisation) -> int:
@@ -257,15 +290,19 @@ def breach_recorded(db: Session, breach: Breach, organisation: Organisation) -> 
         if vacancy is not None
         else _organisation_employers(db, organisation.id)
     )
-    found = breach_notices(
-        breach.id,
-        organisation.name,
-        breach.found_on,
-        breach.source,
-        breach.summary,
-        employer_ids,
-        organisation.top_official_email,
-        str(current_app.config["FORTRIN_BASE_URL"]),
+    base_url = str(current_app.config["FORTRIN_BASE_URL"])
+    found = in_languages(
+        db,
+        lambda: breach_notices(
+            breach.id,
+            organisation.name,
+            breach.found_on,
+            breach.source,
+            breach.summary,
+            employer_ids,
+            organisation.top_official_email,
+            base_url,
+        ),
     )
     return insert_all(db, found, clock.now())
 
@@ -276,10 +313,10 @@ def create_due_for(db: Session, applications: Iterable[Application], now: dateti
     email = bool(config["FORTRIN_SMTP_URL"])
     rules = thresholds()
     created = 0
+    base_url = str(config["FORTRIN_BASE_URL"])
     for application in applications:
-        for due in due_notifications(
-            snapshot(db, application), now, rules, str(config["FORTRIN_BASE_URL"])
-        ):
+        case = snapshot(db, application)
+        for due in in_languages(db, partial(due_notifications, case, now, rules, base_url)):
             created += _insert_once(db, due, now, email)
     return created
 
@@ -332,6 +369,7 @@ def _task_snapshot(db: Session, task: FastTrackTask) -> TaskSnapshot:
         task_id=task.id or 0,
         card_id=card.id,
         scheme_name=scheme.name if scheme else task.scheme_code,
+        scheme_name_en=scheme.name_en if scheme else "",
         employer_name=employment.employer_name,
         applicant_name=applicant.name if applicant else "",
         due_on=task.due_on,
@@ -349,7 +387,8 @@ def create_due_fast_track(db: Session, now: datetime) -> int:
     for task in db.exec(select(FastTrackTask).where(col(FastTrackTask.done_on).is_(None))).all():
 
         def one_task(task: FastTrackTask = task) -> int:
-            found = due_fast_track(_task_snapshot(db, task), now, remind_days, base_url)
+            snap = _task_snapshot(db, task)
+            found = in_languages(db, lambda: due_fast_track(snap, now, remind_days, base_url))
             return sum(_insert_once(db, due, now, email) for due in found)
 
         created += _isolated(db, f"fast-track task {task.id}", one_task)

@@ -6,9 +6,9 @@ applicant's disability details, CPR number or the jobcentre's notes.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
@@ -66,6 +66,8 @@ class MeOut(BaseModel):
     jobcentre_code: str | None
     organisation_id: str | None
     home_municipality_code: str | None
+    # The person's language (issue 10): Danish unless they chose English.
+    language: Annotated[Literal["da", "en"], BeforeValidator(lambda v: v or "da")] = "da"
 
 
 class MunicipalityOut(BaseModel):
@@ -273,6 +275,8 @@ class ApplicationOut(BaseModel):
     terminal: bool
     handling_jobcentre_code: str
     routed_to_neighbour: bool
+    # The caseworker who has taken the case (jobcentre and admin only; None for the others).
+    assignee_id: str | None = None
     outstanding_duties: list[DutyOut]
     deadlines: list[CaseDeadlineOut]
     allowed_events: list[str]
@@ -525,6 +529,7 @@ def application_out(
         terminal=state in pa.TERMINAL,
         handling_jobcentre_code=application.handling_jobcentre_code,
         routed_to_neighbour=application.routed_to_neighbour,
+        assignee_id=application.assignee_id if user.role in ("caseworker", "admin") else None,
         outstanding_duties=[
             DutyOut(duty=d.duty, owner=d.owner, label=d.label_da)
             for d in pa.outstanding_duties(state)

@@ -6,8 +6,10 @@ before it closes; applicant and employer hear the day before an interview; dutie
 escalated after a number of working days (thresholds in config). A notification is due only while its
 point lies ahead: none for a withdrawn case, an interview already held, a window already closed.
 
-Texts are Danish, name the exact date, say what to do and link to the case. They never contain health
-details: only the vacancy, the organisation, dates and the applicant's name.
+Texts are Danish, or English for a recipient who chose English (the caller renders them under
+``flask_babel.force_locale``; outside an application they are Danish). They name the exact date, say
+what to do and link to the case. They never contain health details: only the vacancy, the
+organisation, dates and the applicant's name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from fortrin import clock, deadlines
 from fortrin.workflows import preferential_access as pa
@@ -77,6 +81,7 @@ class TaskSnapshot:
     due_on: date
     done: bool
     responsible_ids: tuple[str, ...]
+    scheme_name_en: str = ""
 
 
 def due_fast_track(task: TaskSnapshot, now: datetime, remind_days: int, base_url: str) -> list[Due]:
@@ -85,29 +90,59 @@ def due_fast_track(task: TaskSnapshot, now: datetime, remind_days: int, base_url
         return []
     today = clock.local(now).date()
     link = f"{base_url.rstrip('/')}/cards/{task.card_id}"
-    what = f"{task.scheme_name} til {task.applicant_name} (ansat hos {task.employer_name})"
+    scheme = task.scheme_name_en if _english() and task.scheme_name_en else task.scheme_name
+    what = _(
+        "%(scheme)s til %(applicant)s (ansat hos %(employer)s)",
+        scheme=scheme,
+        applicant=task.applicant_name,
+        employer=task.employer_name,
+    )
+    due = long_date(task.due_on)
     if task.due_on - timedelta(days=remind_days) <= today <= task.due_on:
-        kind, subject = "fast_track_due", f"Hurtigt spor: bevilling senest {long_date(task.due_on)}"
-        body = f"Bevillingen af {what} skal være behandlet senest {long_date(task.due_on)}."
+        kind, subject = "fast_track_due", _("Hurtigt spor: bevilling senest %(due)s", due=due)
+        body = _("Bevillingen af %(what)s skal være behandlet senest %(due)s.", what=what, due=due)
     elif today > task.due_on:
-        kind, subject = "fast_track_overdue", f"Hurtigt spor overskredet: {task.scheme_name}"
-        body = (
-            f"Bevillingen af {what} skulle have været behandlet senest "
-            f"{long_date(task.due_on)}. Behandl den nu, og markér opgaven som færdig."
+        kind = "fast_track_overdue"
+        subject = _("Hurtigt spor overskredet: %(scheme)s", scheme=scheme)
+        body = _(
+            "Bevillingen af %(what)s skulle have været behandlet senest %(due)s. Behandl den nu, "
+            "og markér opgaven som færdig.",
+            what=what,
+            due=due,
         )
     else:
         return []
-    text = f"{body}\n\nSe kortet: {link}"
+    text = body + "\n\n" + _("Se kortet: %(link)s", link=link)
     key = f"fast_track_task:{task.task_id}"
     return [Due(key, None, kind, r, subject, text, link) for r in task.responsible_ids]
 
 
+def _english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
 def long_date(day: date) -> str:
+    """ "1. december 2026", or "1 December 2026" for a reader of English."""
+    if _english():
+        return format_date(day, "d MMMM y", locale="en")
     return format_date(day, format="long", locale="da")
 
 
 def long_time(instant: datetime) -> str:
+    if _english():
+        return format_datetime(clock.local(instant), "d MMMM y 'at' HH:mm", locale="en")
     return format_datetime(clock.local(instant), "d. MMMM y 'kl.' HH:mm", locale="da")
+
+
+def case_title(vacancy_title: str, organisation_name: str) -> str:
+    return _(
+        "«%(vacancy)s» hos %(organisation)s", vacancy=vacancy_title, organisation=organisation_name
+    )
+
+
+def see_case(link: str) -> str:
+    return "\n\n" + _("Se sagen: %(link)s", link=link)
 
 
 def jobcentre_due(state: str, entered: date, thresholds: Thresholds) -> date | None:
@@ -128,11 +163,12 @@ def due_notifications(
     today = clock.local(now).date()
     state = pa.effective_state(case.state, case.opinion_due, today)
     link = f"{base_url.rstrip('/')}/applications/{case.application_id}"
-    title = f"«{case.vacancy_title}» hos {case.organisation_name}"
+    title = case_title(case.vacancy_title, case.organisation_name)
+    vacancy = case.vacancy_title
     found: list[Due] = []
 
     def add(kind: str, recipients: tuple[str, ...], subject: str, body: str) -> None:
-        text = f"{body}\n\nSe sagen: {link}"
+        text = body + see_case(link)
         key = f"application:{case.application_id}"
         found.extend(
             Due(key, case.application_id, kind, r, subject, text, link) for r in recipients
@@ -149,28 +185,44 @@ def due_notifications(
         add(
             "opinion_window_opened",
             applicant,
-            f"Du kan bede Ankestyrelsen om en udtalelse senest {due}",
-            f"Du har fået afslag på {title}. Du kan bede Ankestyrelsens Beskæftigelsesudvalg om en "
-            f"udtalelse om, hvorvidt arbejdsgiveren har overholdt reglerne om samtale og "
-            f"forhandling (lov om kompensation til handicappede i erhverv § 17 a, stk. 3). "
-            f"Fristen er {due} ved dagens slutning. Jobcenteret kan hjælpe dig.",
+            _("Du kan bede Ankestyrelsen om en udtalelse senest %(due)s", due=due),
+            _(
+                "Du har fået afslag på %(title)s. Du kan bede Ankestyrelsens "
+                "Beskæftigelsesudvalg om en udtalelse om, hvorvidt arbejdsgiveren har overholdt "
+                "reglerne om samtale og forhandling (lov om kompensation til handicappede i erhverv "
+                "§ 17 a, stk. 3). Fristen er %(due)s ved dagens slutning. Jobcenteret kan hjælpe "
+                "dig.",
+                title=title,
+                due=due,
+            ),
         )
         days_left = (case.opinion_due - today).days
         if 2 < days_left <= 7:
             add(
                 "opinion_deadline_soon",
                 applicant,
-                f"{days_left} dage til fristen for at bede Ankestyrelsen om en udtalelse",
-                f"Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på {title} er {due}. "
-                "Skal du bruge retten, så send anmodningen inden da.",
+                _(
+                    "%(days)s dage til fristen for at bede Ankestyrelsen om en udtalelse",
+                    days=days_left,
+                ),
+                _(
+                    "Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på %(title)s er "
+                    "%(due)s. Skal du bruge retten, så send anmodningen inden da.",
+                    title=title,
+                    due=due,
+                ),
             )
         elif 0 <= days_left <= 2:
             add(
                 "opinion_deadline_final",
                 applicant,
-                f"Sidste frist {due}: bed Ankestyrelsen om en udtalelse",
-                f"Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på {title} udløber "
-                f"{due} ved dagens slutning. Derefter kan retten ikke bruges.",
+                _("Sidste frist %(due)s: bed Ankestyrelsen om en udtalelse", due=due),
+                _(
+                    "Fristen for at bede Ankestyrelsen om en udtalelse om afslaget på %(title)s "
+                    "udløber %(due)s ved dagens slutning. Derefter kan retten ikke bruges.",
+                    title=title,
+                    due=due,
+                ),
             )
 
     if (
@@ -180,86 +232,122 @@ def due_notifications(
         and today >= clock.local(case.interview_starts_at).date() - timedelta(days=1)
     ):
         when = long_time(case.interview_starts_at)
-        where = case.interview_location or "se sagen"
+        where = case.interview_location or _("se sagen")
         add(
             "interview_reminder",
             applicant,
-            f"Ansættelsessamtale {when}",
-            f"Husk din ansættelsessamtale om {title} {when}. Sted: {where}.",
+            _("Ansættelsessamtale %(when)s", when=when),
+            _(
+                "Husk din ansættelsessamtale om %(title)s %(when)s. Sted: %(where)s.",
+                title=title,
+                when=when,
+                where=where,
+            ),
         )
         add(
             "interview_reminder",
             case.employer_ids,
-            f"Ansættelsessamtale med {case.applicant_name} {when}",
-            f"I har ansættelsessamtale med {case.applicant_name} om {title} {when}. "
-            f"Sted: {where}. Registrér samtalen i Fortrin, når den er holdt.",
+            _("Ansættelsessamtale med %(name)s %(when)s", name=case.applicant_name, when=when),
+            _(
+                "I har ansættelsessamtale med %(name)s om %(title)s %(when)s. Sted: %(where)s. "
+                "Registrér samtalen i Fortrin, når den er holdt.",
+                name=case.applicant_name,
+                title=title,
+                when=when,
+                where=where,
+            ),
         )
 
     if state == State.AWAITING_ASSESSMENT and waited(thresholds.assessment):
         add(
             "assessment_due",
             case.caseworker_ids,
-            f"Vurdering mangler: {case.vacancy_title}",
-            f"En ansøgning om fortrinsadgang til {title} har ventet på jobcenterets vurdering siden "
-            f"{since} ({thresholds.assessment} hverdage eller mere; bek. § 6 stk. 1). Vurdér, om "
-            "ansøgeren kan bestride stillingen.",
+            _("Vurdering mangler: %(vacancy)s", vacancy=vacancy),
+            _(
+                "En ansøgning om fortrinsadgang til %(title)s har ventet på jobcenterets vurdering "
+                "siden %(since)s (%(days)s hverdage eller mere; bek. § 6 stk. 1). Vurdér, om "
+                "ansøgeren kan bestride stillingen.",
+                title=title,
+                since=since,
+                days=thresholds.assessment,
+            ),
         )
     if state == State.INTERVIEW_REQUIRED and today > case.application_deadline:
         add(
             "interview_not_scheduled",
             case.employer_ids,
-            f"Indkald til samtale: {case.vacancy_title}",
-            f"Ansøgningsfristen for {title} var {long_date(case.application_deadline)}, og "
-            f"{case.applicant_name} er endnu ikke indkaldt til samtale. Stillingen må ikke "
-            "besættes før samtalen (bek. § 6 stk. 2).",
+            _("Indkald til samtale: %(vacancy)s", vacancy=vacancy),
+            _(
+                "Ansøgningsfristen for %(title)s var %(deadline)s, og %(name)s er endnu ikke "
+                "indkaldt til samtale. Stillingen må ikke besættes før samtalen (bek. § 6 stk. 2).",
+                title=title,
+                deadline=long_date(case.application_deadline),
+                name=case.applicant_name,
+            ),
         )
     if state == State.STATEMENT_REQUIRED:
-        body = (
-            f"Den skriftlige redegørelse til jobcenteret om {title} har manglet siden {since}. "
+        body = _(
+            "Den skriftlige redegørelse til jobcenteret om %(title)s har manglet siden %(since)s. "
             "Stillingen må ikke besættes, før redegørelsen er givet og der er forhandlet "
-            "(bek. § 6 stk. 3)."
+            "(bek. § 6 stk. 3).",
+            title=title,
+            since=since,
         )
         if waited(thresholds.statement_employer):
             add(
                 "statement_overdue",
                 case.employer_ids,
-                f"Redegørelse mangler: {case.vacancy_title}",
+                _("Redegørelse mangler: %(vacancy)s", vacancy=vacancy),
                 body,
             )
         if waited(thresholds.statement_jobcentre):
             add(
                 "statement_overdue",
                 case.caseworker_ids,
-                f"Arbejdsgiverens redegørelse mangler: {case.vacancy_title}",
-                f"{body} Arbejdsgiveren er påmindet; tag kontakt.",
+                _("Arbejdsgiverens redegørelse mangler: %(vacancy)s", vacancy=vacancy),
+                body + " " + _("Arbejdsgiveren er påmindet; tag kontakt."),
             )
     if state == State.NEGOTIATION_REQUIRED and waited(thresholds.negotiation):
         add(
             "negotiation_overdue",
             case.caseworker_ids,
-            f"Forhandling mangler: {case.vacancy_title}",
-            f"Arbejdsgiverens redegørelse om {title} blev modtaget {since}, for "
-            f"{thresholds.negotiation} hverdage siden eller mere. Hold forhandlingen og skriv "
-            "referat (bek. § 6 stk. 3).",
+            _("Forhandling mangler: %(vacancy)s", vacancy=vacancy),
+            _(
+                "Arbejdsgiverens redegørelse om %(title)s blev modtaget %(since)s, for %(days)s "
+                "hverdage siden eller mere. Hold forhandlingen og skriv referat (bek. § 6 stk. 3).",
+                title=title,
+                since=since,
+                days=thresholds.negotiation,
+            ),
         )
     if state == State.NEGOTIATION_REQUIRED and waited(thresholds.negotiation_wait):
         add(
             "negotiation_wait_over",
             case.employer_ids,
-            f"Jobcenteret har ikke forhandlet: {case.vacancy_title}",
-            f"Jobcenteret har ikke holdt forhandlingen om {title} inden for "
-            f"{thresholds.negotiation_wait} hverdage efter jeres redegørelse ({since}). I kan "
-            "registrere, hvad I har gjort for at få forhandlingen holdt; så må stillingen "
-            "besættes, og I skal give ansøgeren et begrundet afslag med klagevejledning.",
+            _("Jobcenteret har ikke forhandlet: %(vacancy)s", vacancy=vacancy),
+            _(
+                "Jobcenteret har ikke holdt forhandlingen om %(title)s inden for %(days)s hverdage "
+                "efter jeres redegørelse (%(since)s). I kan registrere, hvad I har gjort for at få "
+                "forhandlingen holdt; så må stillingen besættes, og I skal give ansøgeren et "
+                "begrundet afslag med klagevejledning.",
+                title=title,
+                days=thresholds.negotiation_wait,
+                since=since,
+            ),
         )
     if state == State.REFUSAL_PENDING and waited(thresholds.refusal_notice):
         add(
             "refusal_notice_due",
             case.employer_ids,
-            f"Send afslag med klagevejledning: {case.vacancy_title}",
-            f"{case.applicant_name} skal have skriftligt, begrundet afslag på {title} med "
-            f"klagevejledning; afgørelsen blev truffet {since}. Fristen for ansøgerens anmodning "
-            "til Ankestyrelsen løber først fra modtagelsen.",
+            _("Send afslag med klagevejledning: %(vacancy)s", vacancy=vacancy),
+            _(
+                "%(name)s skal have skriftligt, begrundet afslag på %(title)s med klagevejledning; "
+                "afgørelsen blev truffet %(since)s. Fristen for ansøgerens anmodning til "
+                "Ankestyrelsen løber først fra modtagelsen.",
+                name=case.applicant_name,
+                title=title,
+                since=since,
+            ),
         )
     return found
 

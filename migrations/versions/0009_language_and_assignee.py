@@ -41,6 +41,23 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_column("user", "language")
     op.drop_index("ix_application_assignee_id", table_name="application")
-    with op.batch_alter_table("application") as batch_op:
-        batch_op.drop_constraint("fk_application_assignee_id_user", type_="foreignkey")
-        batch_op.drop_column("assignee_id")
+    connection = op.get_bind()
+    if connection.dialect.name == "sqlite":
+        # The table is rebuilt without the column (and so without its inline foreign key). The
+        # guards of other tables that name it (0008) are set aside meanwhile, then put back as
+        # they were.
+        guards = connection.execute(
+            sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name != 'application' AND sql LIKE '%application%'"
+            )
+        ).all()
+        for name, _ in guards:
+            op.execute(f"DROP TRIGGER {name}")
+        with op.batch_alter_table("application") as batch_op:
+            batch_op.drop_column("assignee_id")
+        for _, sql in guards:
+            op.execute(sql)
+    else:
+        op.drop_constraint("fk_application_assignee_id_user", "application", type_="foreignkey")
+        op.drop_column("application", "assignee_id")

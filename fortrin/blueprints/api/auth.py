@@ -7,7 +7,7 @@ from typing import Annotated
 from flask import Response, g
 from pydantic import BaseModel, ConfigDict, Field
 
-from fortrin import clock, db
+from fortrin import accounts, clock, db
 from fortrin.blueprints.api import bp, caller, json_object, render
 from fortrin.blueprints.api.spec import api_route, build_openapi
 from fortrin.errors import error_response
@@ -71,6 +71,22 @@ def logout() -> Response:
 @api_route(bp, "/me", "GET", "The signed-in user", "auth", response=MeOut)
 def me() -> Response:
     return render(me_out(caller()))
+
+
+@api_route(
+    bp,
+    "/me",
+    "PATCH",
+    "The signed-in user's own choices: the language of pages, notices and e-mails",
+    "auth",
+    body=accounts.Preferences,
+    response=MeOut,
+)
+def update_me() -> Response:
+    user_id = caller().id
+    body = json_object()
+    with db.unit_of_work() as session:
+        return render(me_out(accounts.set_preferences(session, user_id, body)))
 
 
 @api_route(bp, "/openapi.json", "GET", "This OpenAPI description", "meta", public=True)

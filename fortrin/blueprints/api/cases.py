@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Response, request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from fortrin import cases, clock, db, feeds
 from fortrin.blueprints.api import (
@@ -28,6 +28,7 @@ from fortrin.presenters import (
     guidance_out,
     vacancy_out,
 )
+from fortrin.validation import validate
 from fortrin.workflows import preferential_access as pa
 
 _PAGING = (
@@ -216,6 +217,29 @@ def list_applications() -> Response:
             application_out(session, caller(), a, with_timeline=False) for a in rows
         ]
     return paged(shown, total)
+
+
+class AssigneeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    assignee_id: Annotated[str, Field(min_length=1, max_length=32)] | None
+
+
+@api_route(
+    bp,
+    "/applications/<application_id>/assignee",
+    "PUT",
+    "Take a case, give it to a colleague of the handling jobcentre, or let it go (null); caseworkers",
+    "cases",
+    body=AssigneeIn,
+    response=ApplicationOut,
+    errors=(403, 404, 409),
+)
+def assign_application(application_id: str) -> Response:
+    body = validate(AssigneeIn, json_object())
+    with db.unit_of_work() as session:
+        application = cases.assign(session, caller(), application_id, body.assignee_id)
+        return render(application_out(session, caller(), application))
 
 
 @api_route(

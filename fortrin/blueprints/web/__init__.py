@@ -33,6 +33,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from fortrin import cards, db
+from fortrin.accounts import choose_language
 from fortrin.blueprints.api.cards import verification_out
 from fortrin.errors import NotFound, Unauthenticated
 from fortrin.i18n import N_
@@ -123,10 +124,15 @@ def login() -> ResponseReturnValue:
         except Unauthenticated:
             failed = True
         else:
-            language = session.get("lang")
-            session.clear()  # a fresh session at sign-in; only the language choice survives
-            if language:
+            # A fresh session at sign-in. The language is the account's; a first choice made before
+            # signing in becomes the account's.
+            language = user.language or session.get("lang")
+            session.clear()
+            if language in ("da", "en"):
                 session["lang"] = language
+                if user.language is None and language == "en":
+                    with db.unit_of_work() as db_session:
+                        choose_language(db_session, user.id, language)
             session[SESSION_KEY] = session_id
             login_user(SessionUser(user))
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))

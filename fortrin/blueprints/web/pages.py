@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from icalendar import Calendar
 from sqlmodel import col, select
 
-from fortrin import applicants, cards, cases, clock, db, feeds, notifications, reference
+from fortrin import accounts, applicants, cards, cases, clock, db, feeds, notifications, reference
 from fortrin.blueprints.api.cards import CardOut, card_out
 from fortrin.blueprints.feeds import calendar_response
 from fortrin.blueprints.web import bp, confirm, safe_next
@@ -162,9 +162,13 @@ def days_left(value: date | str) -> str:
 
 @bp.get("/language/<code>")
 def set_language(code: str) -> ResponseReturnValue:
-    """Danish or English; the choice lives in the session."""
+    """Danish or English: the choice lives in the session and, for someone signed in, in their
+    account, so the notices and e-mails the service writes to them follow it."""
     if code in LANGUAGES:
         session["lang"] = code
+        if current_user.is_authenticated:
+            with db.unit_of_work() as db_session:
+                accounts.choose_language(db_session, current_user.user.id, code)
     return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
 
 
@@ -188,7 +192,7 @@ def signed_in_user() -> User:
 
 
 # The caseworker's queue (home page): its query parameters, Danish as the page.
-QUEUE_FILTERS = ("soeg", "status", "overskredet", "paragraf7")
+QUEUE_FILTERS = ("soeg", "status", "overskredet", "paragraf7", "mine")
 QUEUE_WHO = {"employer": N_("Arbejdsgiveren"), "jobcentre": N_("Jobcenteret")}
 # A problem the queue's service names, as the page shows it: the control's id, its label, the text.
 QUEUE_PROBLEMS = {
@@ -211,6 +215,7 @@ class QueueRow:
     state_label: str
     who: list[str]
     routed_to_neighbour: bool
+    mine: bool
     due: date | None
     overdue: bool
 
@@ -229,6 +234,7 @@ def _queue_row(application: Application, today: date) -> QueueRow:
         state_label=pa.STATE_LABELS_DA.get(state, state),
         who=[QUEUE_WHO.get(owner, owner) for owner in owners],
         routed_to_neighbour=application.routed_to_neighbour,
+        mine=application.assignee_id == current_user.user.id,
         due=due,
         overdue=due is not None and due < today,
     )
@@ -260,7 +266,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
         name: "".join(ch for ch in args.get(name) or "" if ch.isprintable()).strip()
         for name in QUEUE_FILTERS
     }
-    for flag in ("overskredet", "paragraf7"):
+    for flag in ("overskredet", "paragraf7", "mine"):
         filters[flag] = "1" if filters[flag] == "1" else ""
     raw_page = (args.get("side") or "1").strip()
     page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 6 else 0
@@ -287,6 +293,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
                 state=filters["status"] or None,
                 overdue_only=filters["overskredet"] == "1",
                 neighbour_only=filters["paragraf7"] == "1",
+                mine_only=filters["mine"] == "1",
                 search=filters["soeg"],
                 page=page,
             )
@@ -307,6 +314,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
         open_total=_number(queue.open_total),
         overdue_total=_number(queue.overdue_total),
         neighbour_total=_number(queue.neighbour_total),
+        mine_total=_number(queue.mine_total),
         pages_text=_number(queue.pages),
         page_numbers=_page_numbers(min(queue.page, queue.pages), queue.pages),
     )
@@ -468,8 +476,18 @@ def _render_case(
         else {}
     )
     entries = timeline_views(case, user.role, _timeline_names(case))
+    assignment = None
+    if user.role == "caseworker":
+        people = cases.colleagues(db.session(), application)
+        names = {person.id: person.name for person in people}
+        assignment = {
+            "mine": case.assignee_id == user.id,
+            "name": names.get(case.assignee_id or "", ""),
+            "colleagues": people,
+        }
     return render_template(
         "application.html",
+        assignment=assignment,
         timeline_entries=entries,
         focus_entry=next((entry for entry in entries if entry.expanded), None),
         case=case,
@@ -490,6 +508,31 @@ def _render_case(
         today=clock.today().isoformat(),
         state_labels=pa.STATE_LABELS_DA,
     ), status
+
+
+@bp.post("/applications/<application_id>/sagsbehandler")
+@login_required
+def assign_case(application_id: str) -> ResponseReturnValue:
+    """Take the case ("Tag sagen"), or choose a colleague or no one, from the case page."""
+    form = request.form
+    chosen = form.get("assignee_id") if "assignee_id" in form else form.get("assignee_choice", "")
+    user = signed_in_user()
+    try:
+        with db.unit_of_work() as session:
+            cases.assign(session, user, application_id, chosen or None)
+    except ValidationFailed:
+        flash(gettext("Vælg en sagsbehandler fra listen."), "error")
+        return _render_case(application_id, status=422)
+    except Forbidden as error:
+        flash(gettext(error.message), "error")
+        return _render_case(application_id, status=error.status)
+    if not chosen:
+        flash(gettext("Sagen er sluppet og er nu fælles i køen."), "success")
+    elif chosen == user.id:
+        flash(gettext("Du har taget sagen. Den står under «Mine sager» i arbejdskøen."), "success")
+    else:
+        flash(gettext("Sagen er givet videre."), "success")
+    return redirect(url_for("web.application_page", application_id=application_id))
 
 
 @bp.post("/notifications/<int:notification_id>/read")
