@@ -327,6 +327,9 @@ class Notification(SQLModel, table=True):
     created_at: datetime = _utc()
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
+    # The same in English (issue 10): shown and sent instead when the recipient chose English.
+    subject_en: str | None = Field(default=None, max_length=300)
+    body_en: str | None = Field(default=None, sa_type=Text)
     link: str = Field(max_length=500)
     channel: str = Field(max_length=20)  # email, in_app
     status: str = Field(max_length=20, index=True)  # pending, sent, failed
@@ -336,6 +339,12 @@ class Notification(SQLModel, table=True):
     claimed_until: datetime | None = _utc(nullable=True)
     sent_at: datetime | None = _utc(nullable=True)
     read_at: datetime | None = _utc(nullable=True)
+
+    def in_language(self, language: str | None) -> tuple[str, str]:
+        """The subject and the body for a reader of ``language`` (Danish unless English)."""
+        if language == "en" and self.subject_en and self.body_en:
+            return self.subject_en, self.body_en
+        return self.subject, self.body
 
 
 class Breach(SQLModel, table=True):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as email_date
@@ -195,6 +195,8 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
         "created_at": now,
         "subject": header_text(due.subject),
         "body": due.body,
+        "subject_en": header_text(due.subject_en) if due.subject_en else None,
+        "body_en": due.body_en,
         "link": due.link,
         "channel": "email" if email else "in_app",
         "status": "pending" if email else "sent",
@@ -214,24 +216,17 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     return db.execute(statement).first() is not None
 
 
-def in_languages(db: Session, make: Callable[[], list[Due]]) -> list[Due]:
-    """Each notice in its recipient's language (issue 10): ``make`` writes them in Danish, and again
-    in English when a recipient chose English. An outside address gets Danish."""
+def in_languages(make: Callable[[], list[Due]]) -> list[Due]:
+    """Each notice in Danish and in English (issue 10): ``make`` writes them under each language
+    (the rules are pure, so the same notices in the same order). The reader's language picks one
+    when it is shown or sent, so a change of language reaches the notices already written."""
     with force_locale("da"):
         found = make()
-    ids = {due.recipient_id for due in found if due.recipient_id}
-    english = (
-        set(db.exec(select(User.id).where(col(User.id).in_(ids), User.language == "en")).all())
-        if ids
-        else set()
-    )
-    if not english:
-        return found
     with force_locale("en"):
-        found_en = make()  # the same notices in the same order: the rules are pure
+        english = make()
     return [
-        translated if due.recipient_id in english else due
-        for due, translated in zip(found, found_en, strict=True)
+        replace(due, subject_en=translated.subject, body_en=translated.body)
+        for due, translated in zip(found, english, strict=True)
     ]
 
 
@@ -247,7 +242,7 @@ def create_event_notices(
     """Tell people at once of an event that changes their rights (workflows/notices.py)."""
     case = snapshot(db, application)
     base_url = str(current_app.config["FORTRIN_BASE_URL"])
-    found = in_languages(db, lambda: event_notices(case, event_type, seq, record, base_url))
+    found = in_languages(lambda: event_notices(case, event_type, seq, record, base_url))
     return insert_all(db, found, clock.now())
 
 
@@ -259,7 +254,6 @@ def licence_vacant(db: Session, vacancy: Vacancy, organisation: Organisation) ->
     caseworkers = _jobcentre_caseworkers(db, municipality.jobcentre_code)
     base_url = str(current_app.config["FORTRIN_BASE_URL"])
     found = in_languages(
-        db,
         lambda: licence_vacant_notices(
             vacancy.id,
             vacancy.title,
@@ -275,7 +269,7 @@ def licence_vacant(db: Session, vacancy: Vacancy, organisation: Organisation) ->
 def vacancy_withdrawn(db: Session, application: Application, seq: int, reason: str) -> int:
     case = snapshot(db, application)
     base_url = str(current_app.config["FORTRIN_BASE_URL"])
-    found = in_languages(db, lambda: [vacancy_withdrawn_notice(case, seq, reason, base_url)])
+    found = in_languages(lambda: [vacancy_withdrawn_notice(case, seq, reason, base_url)])
     return insert_all(db, found, clock.now())
 
 
@@ -292,7 +286,6 @@ def breach_recorded(db: Session, breach: Breach, organisation: Organisation) -> 
     )
     base_url = str(current_app.config["FORTRIN_BASE_URL"])
     found = in_languages(
-        db,
         lambda: breach_notices(
             breach.id,
             organisation.name,
@@ -316,7 +309,7 @@ def create_due_for(db: Session, applications: Iterable[Application], now: dateti
     base_url = str(config["FORTRIN_BASE_URL"])
     for application in applications:
         case = snapshot(db, application)
-        for due in in_languages(db, partial(due_notifications, case, now, rules, base_url)):
+        for due in in_languages(partial(due_notifications, case, now, rules, base_url)):
             created += _insert_once(db, due, now, email)
     return created
 
@@ -388,7 +381,7 @@ def create_due_fast_track(db: Session, now: datetime) -> int:
 
         def one_task(task: FastTrackTask = task) -> int:
             snap = _task_snapshot(db, task)
-            found = in_languages(db, lambda: due_fast_track(snap, now, remind_days, base_url))
+            found = in_languages(lambda: due_fast_track(snap, now, remind_days, base_url))
             return sum(_insert_once(db, due, now, email) for due in found)
 
         created += _isolated(db, f"fast-track task {task.id}", one_task)
@@ -437,16 +430,21 @@ def backoff(attempts: int) -> timedelta:
     return min(delay, BACKOFF_CAP)
 
 
-def _message(notification: Notification, address: str, sender: str, now: datetime) -> EmailMessage:
+def _message(
+    notification: Notification, address: str, sender: str, now: datetime, language: str | None
+) -> EmailMessage:
+    subject, body = notification.in_language(language)
     message = EmailMessage()
     domain = sender.rpartition("@")[2] or "fortrin.local"
     message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
     message["From"] = sender
     message["To"] = address
-    message["Subject"] = header_text(notification.subject)
+    message["Subject"] = header_text(subject)
     message["Date"] = email_date(now)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(notification.body)
+    message.set_content(body)
+    english = language == "en" and subject == notification.subject_en
+    message["Content-Language"] = "en" if english else "da"  # after set_content, which clears it
     return message
 
 
@@ -511,7 +509,8 @@ def deliver_due(
             notification.attempts += 1
             notification.claimed_until = None
             try:
-                mailer.send(_message(notification, address, sender, now))
+                language = recipient.language if recipient is not None else None
+                mailer.send(_message(notification, address, sender, now, language))
             except Exception as error:  # any failure of the mail path: retry later
                 notification.last_error = f"{error.__class__.__name__}: {error}"[:500]
                 if notification.attempts >= max_attempts:

@@ -309,8 +309,11 @@ class NotificationOut(BaseModel):
     read_at: Instant | None
 
 
-def notification_out(notification: Notification) -> NotificationOut:
-    return NotificationOut.model_validate(notification, from_attributes=True)
+def notification_out(notification: Notification, language: str | None) -> NotificationOut:
+    """In the reader's language (issue 10): English for one who chose it, else Danish."""
+    subject, body = notification.in_language(language)
+    shown = NotificationOut.model_validate(notification, from_attributes=True)
+    return shown.model_copy(update={"subject": subject, "body": body})
 
 
 def token_out(token: str, user: User, record: ApiToken) -> TokenOut:

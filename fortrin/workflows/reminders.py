@@ -67,6 +67,8 @@ class Due:
     body: str
     link: str
     recipient_email: str | None = None
+    subject_en: str | None = None  # the same in English (notifications.in_languages)
+    body_en: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""The person's chosen language and the case's assignee (issue 10).
+"""The person's chosen language, notices in both languages, and the case's assignee (issue 10).
 
 - ``user.language``: ``da`` or ``en``, None for Danish. Pages, notices and e-mails follow it.
 - ``application.assignee_id``: the caseworker who has taken the case, for the queue's "Mine".
+- ``notification.subject_en`` and ``body_en``: each notice is written in Danish and in English, so
+  it is shown and sent in the language its reader chose, also after they change it.
 
 Both columns are nullable and added in place (``ADD COLUMN``; on SQLite with the foreign key inline),
 so neither table is rebuilt and the guards of migrations 0006 and 0008 stay as they are.
@@ -36,9 +38,13 @@ def upgrade() -> None:
         )
     op.create_index("ix_application_assignee_id", "application", ["assignee_id"])
     op.add_column("user", sa.Column("language", sa.String(length=2), nullable=True))
+    op.add_column("notification", sa.Column("subject_en", sa.String(length=300), nullable=True))
+    op.add_column("notification", sa.Column("body_en", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("notification", "body_en")
+    op.drop_column("notification", "subject_en")
     op.drop_column("user", "language")
     op.drop_index("ix_application_assignee_id", table_name="application")
     connection = op.get_bind()

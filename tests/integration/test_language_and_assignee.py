@@ -18,6 +18,7 @@ from tests.integration.conftest import (
     drive,
     event,
     make_user,
+    now_of,
     ok,
     set_now,
     vacancy,
@@ -80,31 +81,67 @@ def test_the_footer_switch_is_kept_on_the_account_and_restored_at_sign_in(
     assert '<html lang="da">' in page_of(browser(app, world.applicant), "/")
 
 
-def test_a_citizen_who_chose_english_is_told_in_english_and_the_employer_in_danish(
+def test_every_notice_is_written_in_both_languages_and_read_in_the_readers(
     app: Flask, world: World
 ) -> None:
     api = Api(app, app.test_client())
-    ok(api.call("PATCH", "/api/v1/me", world.applicant, json={"language": "en"}))
     case = apply(api, world.applicant, vacancy(api, world.employer)["id"])
-    drive(api, world, case["id"], "interview_scheduled")
+    drive(api, world, case["id"], "interview_scheduled")  # told while she still reads Danish
     (invitation,) = notices(app, world.applicant, "interview_invitation")
-    assert invitation.subject == "You are invited to a job interview 3 December 2026 at 09:00"
-    assert "has invited you to a job interview about" in invitation.body
-    assert "«Administrativ medarbejder» at Aarhus Kommune" in invitation.body
-    assert "Add the interview to your calendar:" in invitation.body
-    assert "See the case:" in invitation.body
-    assert "indkaldt" not in invitation.body and "december" not in invitation.body
+    assert invitation.subject == "Du er indkaldt til ansættelsessamtale 3. december 2026 kl. 09:00"
+    assert invitation.subject_en == "You are invited to a job interview 3 December 2026 at 09:00"
+    assert invitation.body_en is not None
+    assert "has invited you to a job interview about" in invitation.body_en
+    assert "«Administrativ medarbejder» at Aarhus Kommune" in invitation.body_en
+    assert "Add the interview to your calendar:" in invitation.body_en
+    assert "See the case:" in invitation.body_en
+    assert "indkaldt" not in invitation.body_en and "december" not in invitation.body_en
+
+    listed = api.get("/api/v1/me/notifications", world.applicant).json
+    assert [n["subject"] for n in listed] == [invitation.subject]
+    ok(api.call("PATCH", "/api/v1/me", world.applicant, json={"language": "en"}))
+    # What was written before the change is read in English now, in the API and on the page.
+    listed = api.get("/api/v1/me/notifications", world.applicant).json
+    assert [n["subject"] for n in listed] == [invitation.subject_en]
+    assert listed[0]["body"] == invitation.body_en
+    assert invitation.subject_en in page_of(browser(app, world.applicant), "/")
 
     # The scheduled pass (no request, its own language) the day before the interview.
     set_now(app, "2026-12-02T09:00:00+01:00")
     with app.app_context():
         reminder_pass()
     (to_applicant,) = notices(app, world.applicant, "interview_reminder")
-    (to_employer,) = notices(app, world.employer, "interview_reminder")
-    assert to_applicant.subject == "Job interview 3 December 2026 at 09:00"
-    assert to_applicant.body.startswith("Remember your job interview about «Administrativ")
-    assert to_employer.subject.startswith("Ansættelsessamtale med Ida Ansøger 3. december 2026")
-    assert "Registrér samtalen i Fortrin" in to_employer.body
+    assert len(notices(app, world.employer, "interview_reminder")) == 1
+    assert to_applicant.in_language("en")[0] == "Job interview 3 December 2026 at 09:00"
+    assert to_applicant.in_language("en")[1].startswith(
+        "Remember your job interview about «Administrativ"
+    )
+    employer_view = api.get("/api/v1/me/notifications", world.employer).json
+    subject = next(n["subject"] for n in employer_view if n["kind"] == "interview_reminder")
+    assert subject.startswith("Ansættelsessamtale med Ida Ansøger 3. december 2026")
+
+
+def test_an_email_goes_out_in_the_language_its_reader_chose(app: Flask, world: World) -> None:
+    from fortrin.notifications import deliver_due
+
+    api = Api(app, app.test_client())
+    ok(api.call("PATCH", "/api/v1/me", world.applicant, json={"language": "en"}))
+    app.config["FORTRIN_SMTP_URL"] = "smtp://127.0.0.1:1"  # e-mails are queued; none really sent
+    case = apply(api, world.applicant, vacancy(api, world.employer)["id"])
+    drive(api, world, case["id"], "interview_scheduled")
+    sent: list[Any] = []
+
+    class Outbox:
+        def send(self, message: Any) -> None:
+            sent.append(message)
+
+    with app.app_context():
+        deliver_due(db.engine(), now_of(app), Outbox())
+    by_address = {m["To"]: m for m in sent}
+    to_her = by_address[world.applicant.email]
+    assert to_her["Subject"] == "You are invited to a job interview 3 December 2026 at 09:00"
+    assert to_her["Content-Language"] == "en"
+    assert "See the case:" in to_her.get_content()
 
 
 def test_every_notice_text_has_its_english(app: Flask) -> None:

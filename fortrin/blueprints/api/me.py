@@ -67,7 +67,7 @@ def my_notifications() -> Response:
     if unread not in ("true", "false"):
         raise ValidationFailed({"unread": "skal være true eller false"})
     rows = notifications.for_user(db.session(), caller(), limit, offset, unread == "true")
-    return render([notification_out(n) for n in rows])
+    return render([notification_out(n, caller().language) for n in rows])
 
 
 @api_route(
@@ -81,7 +81,8 @@ def my_notifications() -> Response:
 )
 def read_notification(notification_id: int) -> Response:
     with db.unit_of_work() as session:
-        return render(notification_out(notifications.mark_read(session, caller(), notification_id)))
+        read = notifications.mark_read(session, caller(), notification_id)
+        return render(notification_out(read, caller().language))
 
 
 @api_route(
@@ -179,7 +180,7 @@ def export_of(session: Session, user: User, now: datetime) -> DataExportOut:
             ).all()
         ],
         notifications=[
-            notification_out(notification)
+            notification_out(notification, user.language)
             for notification in session.exec(
                 select(Notification)
                 .where(Notification.recipient_id == user.id)
