@@ -29,9 +29,10 @@ TRUNCATE are refused). Rows carry ids and short labels only, never the health da
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import func, or_
+from sqlalchemy import func, insert, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -56,6 +57,8 @@ _LOOKS = frozenset({READ, LIST})
 _DETAIL_LENGTH = 200
 
 Key = tuple[str | None, str, str]
+# A row written in bulk by ``record_many``: recorded, though not an object of the session.
+_WRITTEN: Any = object()
 
 
 def _recorded() -> dict[Key, AuditEvent] | None:
@@ -101,7 +104,7 @@ def record_many(
             earlier = recorded.get(key)
             # Still in the session: committed, or pending in this unit of work. A row a rollback
             # removed no longer counts, so a page shown after a refused write records its read.
-            if earlier is not None and earlier in db:
+            if earlier is not None and (earlier is _WRITTEN or earlier in db):
                 continue
         row = AuditEvent(
             at=now,
@@ -116,7 +119,18 @@ def record_many(
         rows.append(row)
         if recorded is not None:
             recorded[key] = row
-    if rows:
+    if len(rows) > 1:
+        # A list's rows in one statement on both databases (issue 12: a page's queries do not grow
+        # with its length). They are not objects of the session, so they are remembered as written.
+        columns = ("at", "actor_id", "actor_role", "action", "entity", "entity_id", "subject_id")
+        db.execute(
+            insert(AuditEvent),
+            [{name: getattr(row, name) for name in (*columns, "detail")} for row in rows],
+        )
+        if recorded is not None:
+            for row in rows:
+                recorded[(row.actor_id, row.entity, row.entity_id)] = _WRITTEN
+    elif rows:
         db.add_all(rows)
 
 

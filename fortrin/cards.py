@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func
+from sqlalchemy import event, func
+from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, col, select
 
 from fortrin import audit, clock
@@ -423,6 +424,9 @@ def create_card(db: Session, user: User, body: dict[str, Any]) -> CompensationCa
 
 
 def card_schemes(db: Session, card: CompensationCard) -> list[CardScheme]:
+    known: dict[str, list[CardScheme]] = db.info.get("card_schemes", {})
+    if card.id in known:
+        return list(known[card.id])
     return list(
         db.exec(
             select(CardScheme)
@@ -552,10 +556,51 @@ def verify(db: Session, code: str) -> CompensationCard:
     return card
 
 
+@event.listens_for(SASession, "after_commit")
+@event.listens_for(SASession, "after_rollback")
+def _forget_prefetched(session: SASession) -> None:
+    """What a page prefetched (``prefetch_valid_cards``, ``cases._prefetch``) lives until the
+    transaction ends, never longer: a card issued later is seen."""
+    for key in ("valid_cards", "card_schemes", "prefetched"):
+        session.info.pop(key, None)
+
+
+def prefetch_valid_cards(db: Session, applicant_ids: set[str], today: date) -> None:
+    """Read the valid cards of many applicants, and their schemes, in two queries (a page of cases,
+    issue 12); ``valid_card_for`` and ``card_schemes`` then answer from ``db.info``."""
+    found: dict[str, CompensationCard | None] = dict.fromkeys(applicant_ids)
+    for card in db.exec(
+        select(CompensationCard)
+        .where(
+            col(CompensationCard.applicant_id).in_(applicant_ids),
+            CompensationCard.state == "issued",
+            col(CompensationCard.valid_until) >= today,
+        )
+        .order_by(col(CompensationCard.issued_at))
+    ):
+        found[str(card.applicant_id)] = card  # the newest last, so it wins
+    schemes: dict[str, list[CardScheme]] = {c.id: [] for c in found.values() if c is not None}
+    if schemes:
+        for scheme in db.exec(
+            select(CardScheme)
+            .where(col(CardScheme.card_id).in_(schemes))
+            .order_by(col(CardScheme.position))
+        ):
+            schemes[scheme.card_id].append(scheme)
+    db.info.setdefault("valid_cards", {})[today] = {
+        **db.info.get("valid_cards", {}).get(today, {}),
+        **found,
+    }
+    db.info.setdefault("card_schemes", {}).update(schemes)
+
+
 def valid_card_for(db: Session, applicant_id: str | None, today: date) -> CompensationCard | None:
     """The applicant's newest issued, unexpired card (none for an erased case's None)."""
     if applicant_id is None:
         return None
+    known: dict[str, CompensationCard | None] = db.info.get("valid_cards", {}).get(today, {})
+    if applicant_id in known:
+        return known[applicant_id]
     return db.exec(
         select(CompensationCard)
         .where(

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Date, and_, func, literal, or_
+from sqlalchemy import and_, event, func, inspect, or_, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import audit, breaches, cards, clock, notifications
+from fortrin import audit, breaches, cards, clock, notifications, paging
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -35,7 +35,7 @@ from fortrin.models import (
 from fortrin.registry import known_scheme_codes
 from fortrin.validation import validate
 from fortrin.workflows import preferential_access as pa
-from fortrin.workflows.reminders import jobcentre_due
+from fortrin.workflows.reminders import WATCHED_STATES, queue_due_on
 from fortrin.workflows.routing import NoNeighbourJobcentre, Route, route_application
 
 # --- visibility --------------------------------------------------------------------------------
@@ -189,7 +189,10 @@ def list_applications(
     vacancy_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> tuple[list[Application], int]:
+    """The caller's cases, newest first, with their total. ``cursor`` (issue 12) continues after
+    the page it came from by key; the next page's cursor is ``next_cursor`` of the last row."""
     conditions = [application_scope(user)]
     if state is not None:
         if state not in set(pa.State):
@@ -198,10 +201,17 @@ def list_applications(
     if vacancy_id is not None:
         conditions.append(col(Application.vacancy_id) == vacancy_id)
     total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
+    order = (col(Application.created_at), col(Application.id))
+    if cursor is not None:
+        if offset:
+            raise ValidationFailed({"offset": "kan ikke bruges sammen med cursor"})
+        conditions.append(
+            paging.after(order, paging.decode(cursor, (datetime, str)), descending=True)
+        )
     rows = db.exec(
         select(Application)
         .where(*conditions)
-        .order_by(col(Application.created_at).desc(), col(Application.id).desc())
+        .order_by(*(column.desc() for column in order))
         .limit(limit)
         .offset(offset)
     ).all()
@@ -214,18 +224,31 @@ def list_applications(
     return list(rows), int(total)
 
 
+def next_cursor(rows: Sequence[Application], limit: int) -> str | None:
+    """The cursor of the page after a full page of ``list_applications`` (None after the last)."""
+    if len(rows) < limit or not rows:
+        return None
+    return paging.encode((rows[-1].created_at, rows[-1].id))
+
+
 def _prefetch(db: Session, rows: Sequence[Application]) -> None:
-    """Load the vacancies, applicants and organisations of a page in three queries, so rendering
-    the page finds them in the session instead of asking once per row."""
+    """Load what a page of cases shows (vacancies, applicants, organisations, the applicants' valid
+    cards and their schemes) in a fixed number of queries, whatever the page's length, so rendering
+    finds it in the session instead of asking once per row (issue 12). The session holds its objects
+    weakly: the loaded ones are kept in ``db.info`` for as long as the session lives."""
     if not rows:
         return
+    kept: list[Any] = db.info.setdefault("prefetched", [])
     vacancies = db.exec(
         select(Vacancy).where(col(Vacancy.id).in_({a.vacancy_id for a in rows}))
     ).all()
-    db.exec(select(User).where(col(User.id).in_({a.applicant_id for a in rows}))).all()
-    db.exec(
+    kept += vacancies
+    applicant_ids = {a.applicant_id for a in rows if a.applicant_id is not None}
+    kept += db.exec(select(User).where(col(User.id).in_(applicant_ids))).all()
+    kept += db.exec(
         select(Organisation).where(col(Organisation.id).in_({v.organisation_id for v in vacancies}))
     ).all()
+    cards.prefetch_valid_cards(db, applicant_ids, clock.today())
 
 
 # --- the caseworker's queue ----------------------------------------------------------------------
@@ -257,16 +280,46 @@ class QueuePage:
 def queue_due(application: Application) -> date | None:
     """When the jobcentre should act on the case (the escalation thresholds in working days after
     the case entered its state), else the opinion-request deadline of a refusal given: the date the
-    queue is sorted by, as the SQL of ``caseworker_queue`` computes it."""
-    entered = clock.local(application.state_since).date()
-    due = jobcentre_due(application.state, entered, notifications.thresholds())
-    if (
-        due is None
-        and application.opinion_due is not None
-        and application.refusal_sent_on is not None
+    queue is sorted by (stored as ``queue_due_on``)."""
+    return queue_due_on(
+        application.state,
+        application.state_since,
+        application.opinion_due,
+        application.refusal_sent_on,
+        notifications.thresholds(),
+    )
+
+
+# What the schedule of a case (issue 12) is computed from: when one of these changes, the queue's due
+# date is computed again and the reminder pass looks at the case at its next run.
+_SCHEDULE_INPUTS = ("state", "state_since", "opinion_due", "refusal_sent_on", "interview_starts_at")
+
+
+@event.listens_for(Application, "before_insert")
+@event.listens_for(Application, "before_update")
+def _schedule(_mapper: Any, _connection: Any, application: Application) -> None:
+    """Keep ``queue_due_on`` and ``reminder_due_at`` in step with the case, on every path that
+    changes it (an event, a move, a receipt, a new case). The pass then sets the exact next day."""
+    state = inspect(application)
+    if state.persistent and not any(
+        state.attrs[name].history.has_changes() for name in _SCHEDULE_INPUTS
     ):
-        return application.opinion_due
-    return due
+        return
+    application.queue_due_on = queue_due(application)
+    application.reminder_due_at = clock.now() if application.state in WATCHED_STATES else None
+
+
+def touch_reminders(db: Session, vacancy_id: str) -> None:
+    """The vacancy's application deadline moved: the pass looks at its open cases again."""
+    db.execute(
+        update(Application)
+        .where(
+            col(Application.vacancy_id) == vacancy_id,
+            col(Application.state).in_(list(WATCHED_STATES)),
+        )
+        .values(reminder_due_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _open_condition(today: date) -> ColumnElement[bool]:
@@ -279,96 +332,6 @@ def _open_condition(today: date) -> ColumnElement[bool]:
             col(Application.opinion_due).is_(None),
             col(Application.opinion_due) >= today,
         ),
-    )
-
-
-# How far back the queue maps each day a case entered its state to its due date. A case that
-# entered its state longer ago (long overdue, whatever its state) comes before all others, and
-# such cases are ordered by ``state_since``, oldest first.
-QUEUE_EXACT_DAYS = 400
-
-
-def _timed_states(today: date) -> list[str]:
-    """The states whose due date is a number of working days after the case entered them."""
-    thresholds = notifications.thresholds()
-    return [s for s in QUEUE_STATES if jobcentre_due(s, today, thresholds) is not None]
-
-
-def _refused(timed: list[str]) -> ColumnElement[bool]:
-    """Due on the opinion-request deadline: a refusal given, in a state without a threshold."""
-    return and_(
-        col(Application.state).not_in(timed),
-        col(Application.opinion_due).is_not(None),
-        col(Application.refusal_sent_on).is_not(None),
-    )
-
-
-# The due date in SQL. It is ``reminders.jobcentre_due``: a number of Danish working days (public
-# holidays, 5 June, 24 and 31 December excluded) after the Copenhagen day the case entered its
-# state. SQLite has no time zones and neither database knows the Danish holidays, so the rule is
-# not written in SQL: Python turns it into instants that ``state_since`` is compared with, and the
-# answer is exact on both databases. Nothing new is stored.
-
-
-def _overdue_condition(today: date, timed: list[str]) -> ColumnElement[bool]:
-    """The due date is before today: per state, a case that entered it before the first day whose
-    due date is today or later (due dates only grow with the day entered)."""
-    thresholds = notifications.thresholds()
-    late = [and_(_refused(timed), col(Application.opinion_due) < today)]
-    for state in timed:
-        first = today
-        while (due := jobcentre_due(state, first - timedelta(days=1), thresholds)) and due >= today:
-            first -= timedelta(days=1)
-        late.append(
-            and_(
-                col(Application.state) == state,
-                col(Application.state_since) < clock.local_start(first),
-            )
-        )
-    return or_(*late)
-
-
-def _due_on(today: date, oldest: date, timed: list[str]) -> ColumnElement[Any]:
-    """The due date of each case, as a CASE: per state, the days from ``oldest`` (at most
-    QUEUE_EXACT_DAYS back) to today grouped by their due date, and ``state_since`` looked up among
-    those groups by halving (a few comparisons a case, however long the queue's history)."""
-    thresholds = notifications.thresholds()
-    start = max(min(oldest, today), today - timedelta(days=QUEUE_EXACT_DAYS))
-    per_state: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = []
-    for state in timed:
-        groups: list[tuple[date, date]] = []  # (first day entered, due date), oldest first
-        for offset in range((today - start).days + 1):
-            day = start + timedelta(days=offset)
-            due = jobcentre_due(state, day, thresholds)
-            assert due is not None
-            if not groups or groups[-1][1] != due:
-                groups.append((day, due))
-        looked_up = _looked_up(groups)
-        if oldest < start:
-            looked_up = sql_case(
-                (col(Application.state_since) < clock.local_start(start), literal(start, Date)),
-                else_=looked_up,
-            )
-        per_state.append((col(Application.state) == state, looked_up))
-    return sql_case(
-        *per_state,
-        (_refused(timed), col(Application.opinion_due)),
-        else_=literal(today, Date),
-    )
-
-
-def _looked_up(groups: Sequence[tuple[date, date]]) -> ColumnElement[Any]:
-    """The due date of the group (first day entered, due date) that ``state_since`` falls in: a
-    binary search written as nested CASEs."""
-    if len(groups) == 1:
-        return literal(groups[0][1], Date)
-    middle = len(groups) // 2
-    return sql_case(
-        (
-            col(Application.state_since) >= clock.local_start(groups[middle][0]),
-            _looked_up(groups[middle:]),
-        ),
-        else_=_looked_up(groups[:middle]),
     )
 
 
@@ -401,8 +364,9 @@ def caseworker_queue(
     if problems:
         raise ValidationFailed(problems)
     today = clock.today()
-    timed = _timed_states(today)
-    overdue = _overdue_condition(today, timed)
+    # The due date is stored (``queue_due_on``, kept by ``_schedule`` and the reminder pass), so the
+    # queue is read in the order of its index.
+    overdue = col(Application.queue_due_on) < today
     base = [application_scope(user), _open_condition(today)]
     mine = col(Application.assignee_id) == user.id
     open_total, overdue_total, neighbour_total, mine_total = db.exec(
@@ -439,20 +403,12 @@ def caseworker_queue(
             )
         )
     total = int(db.exec(select(func.count()).select_from(Application).where(*conditions)).one())
-    oldest = db.exec(
-        select(func.min(col(Application.state_since))).where(
-            *conditions, col(Application.state).in_(timed)
-        )
-    ).one()
-    due_on = _due_on(today, clock.local(oldest).date() if oldest else today, timed)
     rows = db.exec(
         select(Application)
         .where(*conditions)
         .order_by(
-            sql_case((or_(col(Application.state).in_(timed), _refused(timed)), 0), else_=1),
-            due_on,
+            col(Application.queue_due_on).asc().nulls_last(),  # no due date: last (as indexed)
             col(Application.state_since),
-            col(Application.created_at),
             col(Application.id),
         )
         .limit(per_page)
@@ -634,6 +590,7 @@ def update_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any
     vacancy.application_deadline = spec.application_deadline
     db.add(vacancy)
     db.flush()
+    touch_reminders(db, vacancy.id)
     return vacancy
 
 

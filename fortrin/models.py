@@ -247,6 +247,19 @@ _application_version = Column("version", Integer, nullable=False, default=1)
 class Application(SQLModel, table=True):
     """One application using preferential access: the case."""
 
+    # Issue 12: a jobcentre's cases newest first (the API's list), and its queue by due date then
+    # age, read by key in index order.
+    __table_args__ = (
+        Index("ix_application_jobcentre_created", "handling_jobcentre_code", "created_at", "id"),
+        Index(
+            "ix_application_jobcentre_queue",
+            "handling_jobcentre_code",
+            "queue_due_on",
+            "state_since",
+            "id",
+        ),
+    )
+
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     vacancy_id: str = Field(foreign_key="vacancy.id", max_length=32, index=True)
     applicant_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
@@ -273,6 +286,11 @@ class Application(SQLModel, table=True):
     decision_outcome: str | None = Field(default=None, max_length=40)
     # The caseworker of the handling jobcentre who has taken the case (the queue's "Mine"), if any.
     assignee_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
+    # Issue 12: when the reminder pass next looks at the case (None: nothing ahead), and the day the
+    # caseworker queue sorts it by. Kept by ``cases._schedule`` whenever the case changes, and by the
+    # pass; ``flask --app fortrin reminders reschedule`` recomputes them after the thresholds change.
+    reminder_due_at: datetime | None = _utc(nullable=True, index=True)
+    queue_due_on: date | None = None
     # Retention (fortrin/retention.py): when the ended case's free texts were erased and the
     # applicant unlinked; from then on it is anonymous figures, shown to nobody.
     erased_at: datetime | None = _utc(nullable=True)
@@ -286,7 +304,11 @@ class ApplicationEvent(SQLModel, table=True):
     """One entry of a case's timeline: the legal record. Append-only."""
 
     __tablename__ = "application_event"
-    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "seq"),
+        # The figures (fortrin/statistics.py) read a period's entries of some types.
+        Index("ix_application_event_type_at", "type", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
@@ -499,3 +521,29 @@ class FastTrackTask(SQLModel, table=True):
     due_on: date = Field(index=True)
     done_on: date | None = None
     done_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+
+
+# --- the letters of a case (issue 11) ---------------------------------------------------------------
+
+
+class CaseDocument(SQLModel, table=True):
+    """A letter kept as it was sent: the refusal the employer recorded (``refusal_notified``), so a
+    later download gives exactly that letter, not a new rendering with changed names or templates
+    (fortrin/documents.py). It holds free text (the reasoning): retention deletes it with the case's
+    other texts."""
+
+    __tablename__ = "case_document"
+    __table_args__ = (UniqueConstraint("application_id", "kind", "event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
+    kind: str = Field(max_length=20)  # refusal
+    event_seq: int  # the timeline entry the letter was sent with
+    created_at: datetime = _utc()
+    created_by: str | None = Field(default=None, foreign_key="user.id", max_length=32)
+    title: str = Field(max_length=500)
+    author: str = Field(max_length=200)
+    dated: date
+    html: str = Field(sa_type=Text)  # the letter's HTML, for the print view
+    pdf: bytes  # the PDF as sent
+    sha256: str = Field(max_length=64)  # of ``pdf``

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy import Engine, and_, bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -62,6 +62,8 @@ from fortrin.workflows.reminders import (
     Thresholds,
     due_fast_track,
     due_notifications,
+    next_reminder_on,
+    queue_due_on,
 )
 
 log = logging.getLogger(__name__)
@@ -182,11 +184,11 @@ def header_text(text: str, limit: int = SUBJECT_MAX) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
+def _row(due: Due, now: datetime, email: bool) -> dict[str, Any]:
     # An outside address (no user, so nothing to read in the app) is always an e-mail, kept pending
     # until a mail server is configured.
     email = email or due.recipient_id is None
-    values: dict[str, Any] = {
+    return {
         "subject_key": due.subject_key,
         "application_id": due.application_id,
         "kind": due.kind,
@@ -204,16 +206,11 @@ def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
         "next_attempt_at": now if email else None,
         "sent_at": None if email else now,
     }
-    table = Notification.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["subject_key", "kind", "recipient_id"])
-        .returning(table.c.id)
-    )
+
+
+def _insert_once(db: Session, due: Due, now: datetime, email: bool) -> bool:
     # RETURNING yields a row only when one was inserted: an exact count on both databases.
-    return db.execute(statement).first() is not None
+    return _insert_many(db, [due], now, email) == 1
 
 
 def in_languages(make: Callable[[], list[Due]]) -> list[Due]:
@@ -314,26 +311,234 @@ def create_due_for(db: Session, applications: Iterable[Application], now: dateti
     return created
 
 
-def create_due(db: Session, now: datetime) -> int:
-    """One pass over every case in a state where a reminder may be due, and every open fast-track
-    grant task. Each case and task is its own savepoint: one that fails is logged (by id only, no
-    personal data), left for the next pass, and never blocks the others."""
-    today = clock.local(now).date()
-    candidates = db.exec(
-        select(Application.id).where(
-            col(Application.state).in_(list(WATCHED_STATES)),
-            or_(col(Application.opinion_due).is_(None), col(Application.opinion_due) >= today),
-        )
-    ).all()
+PASS_BATCH = 500  # cases read, and their notices written, together
+INSERT_CHUNK = 500  # notices in one INSERT (SQLite allows 32,766 parameters in a statement)
+
+
+def create_due(
+    db: Session, now: datetime, batch: int = PASS_BATCH, commit: Callable[[], None] | None = None
+) -> int:
+    """One pass: the cases whose ``reminder_due_at`` has come (issue 12), in batches by key, each
+    batch in a fixed number of statements whatever its size; then the open fast-track tasks. A case
+    that fails is logged (by id only, no personal data) and keeps its time, so the next pass tries it
+    again; it never blocks the others. ``commit`` ends each batch's transaction."""
+    after: tuple[datetime, str] | None = None
     created = 0
-    for application_id in candidates:
-
-        def one_case(application_id: str = application_id) -> int:
-            application = db.get(Application, application_id)
-            return 0 if application is None else create_due_for(db, [application], now)
-
-        created += _isolated(db, f"application {application_id}", one_case)
+    while True:
+        query = select(Application).where(
+            col(Application.reminder_due_at) <= now, col(Application.erased_at).is_(None)
+        )
+        if after is not None:
+            query = query.where(
+                or_(
+                    col(Application.reminder_due_at) > after[0],
+                    and_(
+                        col(Application.reminder_due_at) == after[0], col(Application.id) > after[1]
+                    ),
+                )
+            )
+        rows = db.exec(
+            query.order_by(col(Application.reminder_due_at), col(Application.id)).limit(batch)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1]
+        assert last.reminder_due_at is not None
+        after = (last.reminder_due_at, last.id)
+        created += _due_batch(db, list(rows), now)
+        if commit is not None:
+            commit()
     return created + create_due_fast_track(db, now)
+
+
+@dataclass
+class _Batch:
+    """What a batch of cases needs to know to be told of, read in one query each."""
+
+    vacancies: dict[str, Vacancy]
+    users: dict[str, User]
+    organisations: dict[str, Organisation]
+    employers: dict[str, tuple[str, ...]]  # organisation -> its active employer users
+    caseworkers: dict[str, tuple[str, ...]]  # jobcentre -> its active caseworkers
+    last_caseworker: dict[str, str]  # case -> the handling caseworker who last acted on it
+
+
+def _load_batch(db: Session, rows: list[Application]) -> _Batch:
+    vacancies = {
+        v.id: v
+        for v in db.exec(select(Vacancy).where(col(Vacancy.id).in_({a.vacancy_id for a in rows})))
+    }
+    wanted = {a.applicant_id for a in rows} | {a.assignee_id for a in rows}
+    wanted |= {v.created_by for v in vacancies.values()}
+    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(wanted - {None})))}
+    org_ids = {v.organisation_id for v in vacancies.values()}
+    organisations = {
+        o.id: o for o in db.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
+    }
+    employers: dict[str, list[str]] = {}
+    for user_id, org_id in db.exec(
+        select(User.id, User.organisation_id)
+        .where(
+            col(User.organisation_id).in_(org_ids),
+            User.role == "employer",
+            col(User.active).is_(True),
+        )
+        .order_by(col(User.id))
+    ):
+        employers.setdefault(str(org_id), []).append(user_id)
+    jobcentres = {a.handling_jobcentre_code for a in rows}
+    caseworkers: dict[str, list[str]] = {}
+    for user_id, code in db.exec(
+        select(User.id, User.jobcentre_code)
+        .where(
+            col(User.jobcentre_code).in_(jobcentres),
+            User.role == "caseworker",
+            col(User.active).is_(True),
+        )
+        .order_by(col(User.id))
+    ):
+        caseworkers.setdefault(str(code), []).append(user_id)
+    last_caseworker: dict[str, str] = {}
+    for application_id, user_id in db.exec(
+        select(ApplicationEvent.application_id, User.id)
+        .join(User, col(ApplicationEvent.actor_id) == col(User.id))
+        .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
+        .where(
+            col(ApplicationEvent.application_id).in_([a.id for a in rows]),
+            User.role == "caseworker",
+            col(User.jobcentre_code) == col(Application.handling_jobcentre_code),
+            col(User.active).is_(True),
+        )
+        .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
+    ):
+        last_caseworker[application_id] = user_id  # the last one, by seq, wins
+    return _Batch(
+        vacancies,
+        users,
+        organisations,
+        {org: tuple(ids) for org, ids in employers.items()},
+        {code: tuple(ids) for code, ids in caseworkers.items()},
+        last_caseworker,
+    )
+
+
+def batch_snapshot(batch: _Batch, application: Application) -> CaseSnapshot:
+    """``snapshot`` from what the batch read: the same recipients, without a query."""
+    vacancy = batch.vacancies[application.vacancy_id]
+    applicant = batch.users[application.applicant_id or ""]
+    creator = batch.users.get(vacancy.created_by or "")
+    if (
+        creator is not None
+        and creator.active
+        and creator.organisation_id == vacancy.organisation_id
+    ):
+        employer_ids: tuple[str, ...] = (creator.id,)
+    else:
+        employer_ids = batch.employers.get(vacancy.organisation_id, ())
+    assignee = batch.users.get(application.assignee_id or "")
+    if (
+        assignee is not None
+        and assignee.active
+        and assignee.jobcentre_code == application.handling_jobcentre_code
+    ):
+        caseworker_ids: tuple[str, ...] = (assignee.id,)
+    elif application.id in batch.last_caseworker:
+        caseworker_ids = (batch.last_caseworker[application.id],)
+    else:
+        caseworker_ids = batch.caseworkers.get(application.handling_jobcentre_code, ())
+    organisation = batch.organisations.get(vacancy.organisation_id)
+    return CaseSnapshot(
+        application_id=application.id,
+        state=application.state,
+        vacancy_title=vacancy.title,
+        organisation_name=organisation.name if organisation else "",
+        application_deadline=vacancy.application_deadline,
+        applicant_id=applicant.id,
+        applicant_name=applicant.name,
+        employer_ids=employer_ids,
+        caseworker_ids=caseworker_ids,
+        state_since=application.state_since,
+        interview_starts_at=application.interview_starts_at,
+        interview_location=application.interview_location,
+        opinion_due=application.opinion_due,
+    )
+
+
+def _due_batch(db: Session, rows: list[Application], now: datetime) -> int:
+    """Create what is due for a batch of cases and set each one's next look and queue day: a fixed
+    number of statements (the reads of ``_load_batch``, the inserts, one UPDATE of many rows)."""
+    config = current_app.config
+    email = bool(config["FORTRIN_SMTP_URL"])
+    rules = thresholds()
+    base_url = str(config["FORTRIN_BASE_URL"])
+    today = clock.local(now).date()
+    batch = _load_batch(db, rows)
+    found: list[Due] = []
+    schedule: list[dict[str, Any]] = []
+    for application in rows:
+        try:
+            case = batch_snapshot(batch, application)
+            if application.state in WATCHED_STATES:
+                found.extend(in_languages(partial(due_notifications, case, now, rules, base_url)))
+            next_day = next_reminder_on(
+                application.state,
+                application.state_since,
+                application.opinion_due,
+                application.interview_starts_at,
+                case.application_deadline,
+                rules,
+                today,
+            )
+        except Exception as error:  # one bad case must not stop every reminder (issue 9)
+            # The class of the error only: its text may carry personal data.
+            log.error(
+                "reminder pass: application %s skipped (%s); retried next pass",
+                application.id,
+                type(error).__name__,
+            )
+            continue
+        schedule.append(
+            {
+                "b_id": application.id,
+                "b_version": application.version,
+                "b_reminder": clock.local_start(next_day) if next_day else None,
+                "b_queue": queue_due_on(
+                    application.state,
+                    application.state_since,
+                    application.opinion_due,
+                    application.refusal_sent_on,
+                    rules,
+                ),
+            }
+        )
+    created = _insert_many(db, found, now, email)
+    if schedule:
+        table = Application.__table__  # type: ignore[attr-defined]
+        # Only a case nobody changed meanwhile: a change sets its own time (cases._schedule).
+        db.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+            .values(reminder_due_at=bindparam("b_reminder"), queue_due_on=bindparam("b_queue")),
+            schedule,
+        )
+    return created
+
+
+def _insert_many(db: Session, found: list[Due], now: datetime, email: bool) -> int:
+    """Insert the notices, each once by its natural key, in as few statements as the chunks."""
+    table = Notification.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created = 0
+    for start in range(0, len(found), INSERT_CHUNK):
+        values = [_row(due, now, email) for due in found[start : start + INSERT_CHUNK]]
+        statement = (
+            insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["subject_key", "kind", "recipient_id"])
+            .returning(table.c.id)
+        )
+        created += len(db.execute(statement).all())
+    return created
 
 
 def _isolated(db: Session, what: str, work: Callable[[], int]) -> int:
@@ -534,12 +739,20 @@ def deliver_due(
 def run_pass(engine: Engine, now: datetime, mailer: Mailer | None) -> dict[str, int]:
     """One pass of the reminder engine: create what is due, then deliver what is due."""
     with Session(engine, expire_on_commit=False) as db:
-        if engine.dialect.name == "sqlite":
-            # SQLite: take the write lock first. A pass that read first and then wrote could meet
-            # the other pass's lock, which SQLite refuses at once instead of waiting; this way the
-            # second pass waits (busy timeout) and then finds everything created.
-            db.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        created = create_due(db, now)
+
+        def begin() -> None:
+            if engine.dialect.name == "sqlite":
+                # SQLite: take the write lock first. A pass that read first and then wrote could
+                # meet the other pass's lock, which SQLite refuses at once instead of waiting; this
+                # way the second pass waits (busy timeout) and then finds everything created.
+                db.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+        def commit() -> None:  # each batch is its own transaction
+            db.commit()
+            begin()
+
+        begin()
+        created = create_due(db, now, commit=commit)
         db.commit()
     delivered = deliver_due(engine, now, mailer)
     return {"created": created, "sent": delivered.sent, "failed": delivered.failed}

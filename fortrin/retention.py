@@ -19,8 +19,9 @@ retried at the next run):
 
 - case: ``applicant_id`` and the interview location cleared; each timeline entry keeps only its
   structured keys (``KEPT_KEYS``) and loses the applicant as actor; the case's notifications are
-  deleted and the summary of a breach found in it is replaced; the audit rows about it lose their
-  data subject. The database allows exactly this on the append-only tables (migration 0008).
+  deleted and the summary of a breach found in it is replaced; the letters kept as sent (issue 11,
+  ``CaseDocument``) are deleted; the audit rows about it lose their data subject. The database
+  allows exactly this on the append-only tables (migration 0008).
 - card: the citizen, the impairment summary, the job functions, each scheme's need and conditions,
   the revocation reason and the verification code;
 - conversation: the citizen and the notes (the topics are codes and stay);
@@ -51,6 +52,7 @@ from fortrin.models import (
     Breach,
     CardConversation,
     CardScheme,
+    CaseDocument,
     CompensationCard,
     Conversation,
     FastTrackTask,
@@ -333,6 +335,7 @@ def _erase_case(db: Session, application_id: str, cutoff: date, now: datetime) -
     db.flush()
     _unlink_audit(db, audit.APPLICATION, application_id)
     db.exec(delete(Notification).where(col(Notification.application_id) == application_id))
+    db.exec(delete(CaseDocument).where(col(CaseDocument.application_id) == application_id))
     db.exec(
         update(Breach)
         .where(col(Breach.application_id) == application_id)

@@ -159,6 +159,58 @@ def jobcentre_due(state: str, entered: date, thresholds: Thresholds) -> date | N
     return None if days is None else deadlines.add_working_days(entered, days)
 
 
+def queue_due_on(
+    state: str,
+    state_since: datetime,
+    opinion_due: date | None,
+    refusal_sent_on: date | None,
+    thresholds: Thresholds,
+) -> date | None:
+    """When the jobcentre should act on the case (``jobcentre_due``), else the opinion-request
+    deadline of a refusal given: the day the caseworker queue sorts the case by."""
+    due = jobcentre_due(state, clock.local(state_since).date(), thresholds)
+    if due is None and opinion_due is not None and refusal_sent_on is not None:
+        return opinion_due
+    return due
+
+
+def next_reminder_on(
+    state: str,
+    state_since: datetime,
+    opinion_due: date | None,
+    interview_starts_at: datetime | None,
+    application_deadline: date,
+    thresholds: Thresholds,
+    today: date,
+) -> date | None:
+    """The first day after ``today`` on which ``due_notifications`` names a reminder it did not name
+    the day before, else None (issue 12): the pass looks at a case only from then on. Each rule below
+    has its day here; a unit test walks the calendar to hold the two together."""
+    entered = clock.local(state_since).date()
+    days: list[date] = []
+    if state == State.OPINION_WINDOW and opinion_due is not None:
+        days += [opinion_due - timedelta(days=7), opinion_due - timedelta(days=2)]
+    elif state == State.INTERVIEW_SCHEDULED and interview_starts_at is not None:
+        days.append(clock.local(interview_starts_at).date() - timedelta(days=1))
+    elif state == State.AWAITING_ASSESSMENT:
+        days.append(deadlines.add_working_days(entered, thresholds.assessment))
+    elif state == State.INTERVIEW_REQUIRED:
+        days.append(application_deadline + timedelta(days=1))
+    elif state == State.STATEMENT_REQUIRED:
+        days += [
+            deadlines.add_working_days(entered, thresholds.statement_employer),
+            deadlines.add_working_days(entered, thresholds.statement_jobcentre),
+        ]
+    elif state == State.NEGOTIATION_REQUIRED:
+        days += [
+            deadlines.add_working_days(entered, thresholds.negotiation),
+            deadlines.add_working_days(entered, thresholds.negotiation_wait),
+        ]
+    elif state == State.REFUSAL_PENDING:
+        days.append(deadlines.add_working_days(entered, thresholds.refusal_notice))
+    return min((day for day in days if day > today), default=None)
+
+
 def due_notifications(
     case: CaseSnapshot, now: datetime, thresholds: Thresholds, base_url: str
 ) -> list[Due]:

@@ -27,6 +27,7 @@ def test_a_token_is_issued_for_right_credentials_and_works(api: Api, world: Worl
         "jobcentre_code": None,
         "organisation_id": None,
         "home_municipality_code": "751",
+        "language": "da",
     }
 
 

@@ -133,13 +133,14 @@ def test_a_request_made_in_time_stops_the_remaining_reminders(
 def test_any_sequence_of_runs_gives_each_due_reminder_once_and_no_undue_one(
     app: Flask, api: Api, world: World, offsets: list[int]
 ) -> None:
-    """Hours after the refusal at which the pass runs, in any order. (Each example gets its own
-    applicant: the fixtures are shared by all examples.)"""
+    """Hours after the refusal at which the pass runs, any number of times, in time order (a pass
+    looks at a case again on the day its next reminder falls due, issue 12; the clock does not go
+    back). (Each example gets its own applicant: the fixtures are shared by all examples.)"""
     applicant = make_user(app, "applicant", home_municipality_code="751")
     v = vacancy(api, world.employer)
     drive(api, world, apply(api, applicant, v["id"])["id"], "opinion_window")
     start = at(date(2026, 12, 1))
-    moments = [start + timedelta(hours=h) for h in offsets]
+    moments = sorted(start + timedelta(hours=h) for h in offsets)
     for moment in moments:
         pass_at(app, moment)
     days_left = [(DUE - clock.local(m).date()).days for m in moments]

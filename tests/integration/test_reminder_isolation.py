@@ -23,14 +23,14 @@ def test_a_failing_case_is_skipped_logged_without_personal_data_and_retried(
     v = vacancy(api, world.employer)
     bad = drive(api, world, apply(api, world.applicant, v["id"])["id"], "opinion_window")
     drive(api, world, apply(api, world.applicant_kbh, v["id"])["id"], "opinion_window")
-    real = notifications.snapshot
+    real = notifications.batch_snapshot
 
-    def broken(session: Any, application: Any) -> Any:
+    def broken(batch: Any, application: Any) -> Any:
         if application.id == bad["id"]:
             raise RuntimeError(f"boom for {world.applicant.name}")
-        return real(session, application)
+        return real(batch, application)
 
-    monkeypatch.setattr(notifications, "snapshot", broken)
+    monkeypatch.setattr(notifications, "batch_snapshot", broken)
     with caplog.at_level(logging.ERROR, logger="fortrin.notifications"):
         pass_at(app, at(date(2026, 12, 23)))  # 6 days before the deadline of 29 December
     assert "opinion_deadline_soon" in kinds_for(app, world.applicant_kbh.id)
@@ -38,7 +38,7 @@ def test_a_failing_case_is_skipped_logged_without_personal_data_and_retried(
     [record] = [r for r in caplog.records if "skipped" in r.getMessage()]
     assert bad["id"] in record.getMessage() and "RuntimeError" in record.getMessage()
     assert world.applicant.name not in caplog.text
-    monkeypatch.setattr(notifications, "snapshot", real)
+    monkeypatch.setattr(notifications, "batch_snapshot", real)
     pass_at(app, at(date(2026, 12, 23), 10))
     assert kinds_for(app, world.applicant.id).count("opinion_deadline_soon") == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel
@@ -106,9 +107,16 @@ def deadline_from_query() -> deadlines.OpinionDeadline:
     return deadlines.opinion_request_deadline(sent_on, channel, received_on)
 
 
-def paged(items: list[BaseModel], total: int) -> Response:
+def paged(items: list[BaseModel], total: int, next_cursor: str | None = None) -> Response:
+    """A page of a list: ``X-Total-Count``, and for a list paged by key the next page's cursor in
+    ``X-Next-Cursor`` and a ``Link`` with ``rel="next"`` (RFC 8288)."""
     response = render(items)
     response.headers["X-Total-Count"] = str(total)
+    if next_cursor is not None:
+        args = {k: v for k, v in request.args.items() if k not in ("cursor", "offset")}
+        query = urlencode({**args, "cursor": next_cursor})
+        response.headers["X-Next-Cursor"] = next_cursor
+        response.headers["Link"] = f'<{request.path}?{query}>; rel="next"'
     return response
 
 
@@ -120,9 +128,11 @@ from fortrin.blueprints.api import (  # noqa: E402
     breaches,
     cards,
     cases,
+    documents,
     me,
     reference,
     schemes,
+    statistics,
     users,
 )
 
@@ -134,8 +144,10 @@ __all__ = [
     "breaches",
     "cards",
     "cases",
+    "documents",
     "me",
     "reference",
     "schemes",
+    "statistics",
     "users",
 ]

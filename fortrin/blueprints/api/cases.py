@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from flask import Response, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from fortrin import cases, clock, db, feeds
+from fortrin import cases, clock, db, documents, feeds
 from fortrin.blueprints.api import (
     bp,
     caller,
@@ -200,6 +200,11 @@ def create_application() -> Response:
         QueryParam("state", {"type": "string", "enum": [s.value for s in pa.State]}, ""),
         QueryParam("vacancy_id", {"type": "string"}, "only applications to this vacancy"),
         *_PAGING,
+        QueryParam(
+            "cursor",
+            {"type": "string", "maxLength": 200},
+            "continue after the page that gave this X-Next-Cursor (paging by key; no offset)",
+        ),
     ),
 )
 def list_applications() -> Response:
@@ -212,11 +217,12 @@ def list_applications() -> Response:
             vacancy_id=request.args.get("vacancy_id"),
             limit=limit,
             offset=offset,
+            cursor=request.args.get("cursor"),
         )
         shown: list[BaseModel] = [
             application_out(session, caller(), a, with_timeline=False) for a in rows
         ]
-    return paged(shown, total)
+    return paged(shown, total, cases.next_cursor(rows, limit))
 
 
 class AssigneeIn(BaseModel):
@@ -272,6 +278,8 @@ def record_event(application_id: str) -> Response:
         cases.find_application(session, caller(), application_id)
         body = json_object()
         application = cases.record_event(session, caller(), application_id, body)
+        if body.get("type") == documents.REFUSAL.step:  # keep the letter as sent (issue 11)
+            documents.keep_sent_refusal(session, caller(), application)
         return render(application_out(session, caller(), application))
 
 

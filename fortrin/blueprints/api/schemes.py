@@ -286,6 +286,7 @@ class IcebreakerOut(BaseModel):
     "calculations",
     body=IcebreakerIn,
     response=IcebreakerOut,
+    errors=(409,),  # no_rate_in_force: no rate in force on the day asked for
 )
 def calculate_icebreaker() -> Response:
     spec = validate(IcebreakerIn, json_object())

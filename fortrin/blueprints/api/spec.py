@@ -42,6 +42,8 @@ class RouteDoc:
     errors: tuple[int, ...]
     query: tuple[QueryParam, ...] = field(default_factory=tuple)
     content_type: str = "application/json"
+    # Further media types of the 200 answer, chosen by the Accept header (a text each).
+    also_as: tuple[str, ...] = ()
 
 
 ROUTES: list[RouteDoc] = []
@@ -72,6 +74,7 @@ def api_route(
     errors: tuple[int, ...] = (),
     query: tuple[QueryParam, ...] = (),
     content_type: str = "application/json",
+    also_as: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         bp.add_url_rule(rule, view_func=view, methods=[method])
@@ -89,6 +92,7 @@ def api_route(
                 errors,
                 query,
                 content_type,
+                also_as,
             )
         )
         view.public = public  # type: ignore[attr-defined]
@@ -198,8 +202,12 @@ def build_openapi(prefix: str = "/api/v1") -> dict[str, Any]:
             ref = _schema_of(route.response, components, "serialization")
             schema = {"type": "array", "items": ref} if route.many else ref
             content = {route.content_type: {"schema": schema}}
-        else:
+        elif route.content_type == "application/json":
             content = {route.content_type: {"schema": {"type": "object"}}}
+        else:  # a file (a PDF, a calendar, an image): bytes of that media type
+            content = {route.content_type: {"schema": {"type": "string", "format": "binary"}}}
+        for media_type in route.also_as:
+            content[media_type] = {"schema": {"type": "string"}}
         responses: dict[str, Any] = {
             str(route.status): {"description": "No content"}
             if route.status == 204

@@ -165,7 +165,9 @@ from fortrin.blueprints.web import (  # noqa: E402
     admin,
     admin_and_cards,
     breach_register,
+    documents,
     pages,
+    statistics,
     vacancy_pages,
 )
 
@@ -174,7 +176,9 @@ __all__ = [
     "admin_and_cards",
     "bp",
     "breach_register",
+    "documents",
     "login_manager",
     "pages",
+    "statistics",
     "vacancy_pages",
 ]

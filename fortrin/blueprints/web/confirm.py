@@ -40,9 +40,11 @@ def page(
     confirm_label: str,
     action: str,
     undo_hint: str = "",
+    download: str = "",
 ) -> ResponseReturnValue:
     """The confirmation page; the posted fields go along unchanged (but the CSRF token, which the
-    page renews, and the previous answer to the question)."""
+    page renews, and the previous answer to the question). ``download``: where the same answers
+    fetch the document the action records (the refusal letter, issue 11)."""
     hidden = [
         (name, value)
         for name, value in request.form.items(multi=True)
@@ -57,4 +59,5 @@ def page(
         action=action,
         hidden=hidden,
         undo_hint=undo_hint,
+        download=download,
     )

@@ -19,7 +19,18 @@ from flask_login import current_user, login_required
 from icalendar import Calendar
 from sqlmodel import col, select
 
-from fortrin import accounts, applicants, cards, cases, clock, db, feeds, notifications, reference
+from fortrin import (
+    accounts,
+    applicants,
+    cards,
+    cases,
+    clock,
+    db,
+    documents,
+    feeds,
+    notifications,
+    reference,
+)
 from fortrin.blueprints.api.cards import CardOut, card_out
 from fortrin.blueprints.feeds import calendar_response
 from fortrin.blueprints.web import bp, confirm, safe_next
@@ -123,6 +134,7 @@ def main_menu() -> list[tuple[str, str]]:
         links.append((url_for("web.admin_users"), gettext("Brugere")))
     if role in ("caseworker", "admin"):
         links.append((url_for("web.breaches_page"), gettext("Overtrædelser")))
+        links.append((url_for("web.statistics_page"), gettext("Statistik")))
     return links
 
 
@@ -567,6 +579,8 @@ def application_action(application_id: str) -> ResponseReturnValue:
     try:
         with db.unit_of_work() as session:
             application = cases.record_event(session, user, application_id, body)
+            if event_type == documents.REFUSAL.step:  # keep the letter as sent (issue 11)
+                documents.keep_sent_refusal(session, user, application)
             handled_by = application.handling_jobcentre_code
     except ValidationFailed as error:
         problems = in_form_order(event_type, error.fields)
@@ -652,6 +666,14 @@ def _confirm_event(
                     day=danish_date(opinion_due),
                 )
             )
+        # Issue 11: the letter itself, from these answers, to send before it is registered; the
+        # service keeps the same letter when it is.
+        consequences.append(
+            gettext(
+                "Fortrin gemmer brevet med afslaget i sagen, præcis som det ser ud nu. Hent "
+                "brevet, send det til ansøgeren, og registrér derefter afslaget."
+            )
+        )
         return confirm.page(
             gettext("Kontrollér afslaget, før det registreres"),
             _answers(event_type, values),
@@ -662,6 +684,7 @@ def _confirm_event(
                 "Kom afslaget senere frem, end datoen viser, kan den faktiske modtagelsesdato "
                 "registreres bagefter; så flyttes fristen."
             ),
+            download=url_for("web.refusal_draft_pdf", application_id=application_id),
         )
     return confirm.page(
         gettext("Træk ansøgningen tilbage?"),

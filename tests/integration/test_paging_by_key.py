@@ -1,0 +1,68 @@
+"""Issue 12, point 3: a list is read by key (a cursor, no OFFSET), with its total, in a fixed number
+of statements whatever the page's length. On both databases."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.integration.conftest import Api, World, ok
+from tests.integration.test_reminder_batching import cases_awaiting_assessment, statements
+
+
+def test_the_case_list_pages_by_key_through_every_case_once(app: Flask, world: World) -> None:
+    api = Api(app, app.test_client())
+    ids = cases_awaiting_assessment(app, api, world, 11)
+    seen: list[str] = []
+    path = "/api/v1/applications?limit=4"
+    pages = 0
+    while True:
+        response = api.get(path, world.cw_aarhus)
+        assert response.status_code == 200, response.json
+        assert response.headers["X-Total-Count"] == "11"
+        seen += [case["id"] for case in response.json]
+        pages += 1
+        cursor = response.headers.get("X-Next-Cursor")
+        if cursor is None:
+            break
+        assert response.headers["Link"] == (
+            f'</api/v1/applications?limit=4&cursor={cursor}>; rel="next"'
+        )
+        path = f"/api/v1/applications?limit=4&cursor={cursor}"
+    assert pages == 3
+    assert sorted(seen) == sorted(ids) and len(set(seen)) == 11  # each once
+    # The same order as one long page (newest first; the test's clock is frozen, so by id then).
+    everything = ok_list(api, world, "/api/v1/applications?limit=100")
+    assert [case["id"] for case in everything] == seen
+
+
+def ok_list(api: Api, world: World, path: str) -> list[dict[str, object]]:
+    response = api.get(path, world.cw_aarhus)
+    assert response.status_code == 200, response.json
+    return list(response.json)
+
+
+def test_a_bad_cursor_is_a_clear_error(app: Flask, world: World) -> None:
+    api = Api(app, app.test_client())
+    cases_awaiting_assessment(app, api, world, 2)
+    for bad in ("x", "bm9uc2Vuc2U", "WyIyMDI2Il0", "W10", "WzEsMl0", "%00"):
+        response = api.get(f"/api/v1/applications?cursor={bad}", world.cw_aarhus)
+        assert response.status_code == 422, (bad, response.json)
+        assert "cursor" in response.json["error"]["fields"]
+    first = api.get("/api/v1/applications?limit=1", world.cw_aarhus)
+    cursor = first.headers["X-Next-Cursor"]
+    both = api.get(f"/api/v1/applications?offset=1&cursor={cursor}", world.cw_aarhus)
+    assert both.status_code == 422 and "offset" in both.json["error"]["fields"]
+
+
+def test_a_page_takes_the_same_statements_whatever_its_length(app: Flask, world: World) -> None:
+    api = Api(app, app.test_client())
+    cases_awaiting_assessment(app, api, world, 12)
+    counts = {}
+    for limit in (1, 3, 12):
+        api.get("/api/v1/applications?limit=1", world.cw_aarhus)  # the token, made beforehand
+        with statements(app) as seen:
+            rows = ok_list(api, world, f"/api/v1/applications?limit={limit}")
+        assert len(rows) == limit
+        counts[limit] = len(seen)
+    assert counts[1] == counts[3] == counts[12], counts
+    ok(api.get("/api/v1/me", world.cw_aarhus))
