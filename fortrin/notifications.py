@@ -122,53 +122,9 @@ def _jobcentre_caseworkers(db: Session, jobcentre_code: str) -> tuple[str, ...]:
     return tuple(sorted(rows))
 
 
-def _caseworker_recipients(db: Session, application: Application) -> tuple[str, ...]:
-    """The caseworker who has taken the case; else the handling jobcentre's caseworker who last
-    acted on it; else all its caseworkers."""
-    if application.assignee_id is not None:
-        assignee = db.get(User, application.assignee_id)
-        if (
-            assignee is not None
-            and assignee.active
-            and assignee.jobcentre_code == application.handling_jobcentre_code
-        ):
-            return (assignee.id,)
-    last = db.exec(
-        select(User.id)
-        .join(ApplicationEvent, col(ApplicationEvent.actor_id) == col(User.id))
-        .where(
-            ApplicationEvent.application_id == application.id,
-            User.role == "caseworker",
-            User.jobcentre_code == application.handling_jobcentre_code,
-            col(User.active).is_(True),
-        )
-        .order_by(col(ApplicationEvent.seq).desc())
-    ).first()
-    if last is not None:
-        return (last,)
-    return _jobcentre_caseworkers(db, application.handling_jobcentre_code)
-
-
 def snapshot(db: Session, application: Application) -> CaseSnapshot:
-    vacancy = db.get(Vacancy, application.vacancy_id)
-    applicant = db.get(User, application.applicant_id)
-    assert vacancy is not None and applicant is not None
-    organisation = db.get(Organisation, vacancy.organisation_id)
-    return CaseSnapshot(
-        application_id=application.id,
-        state=application.state,
-        vacancy_title=vacancy.title,
-        organisation_name=organisation.name if organisation else "",
-        application_deadline=vacancy.application_deadline,
-        applicant_id=applicant.id,
-        applicant_name=applicant.name,
-        employer_ids=_employer_recipients(db, vacancy),
-        caseworker_ids=_caseworker_recipients(db, application),
-        state_since=application.state_since,
-        interview_starts_at=application.interview_starts_at,
-        interview_location=application.interview_location,
-        opinion_due=application.opinion_due,
-    )
+    """The case as the rules see it, with who is told: as a batch of one (``batch_snapshot``)."""
+    return batch_snapshot(_load_batch(db, [application]), application)
 
 
 # --- creation ------------------------------------------------------------------------------------
@@ -423,7 +379,10 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
 
 
 def batch_snapshot(batch: _Batch, application: Application) -> CaseSnapshot:
-    """``snapshot`` from what the batch read: the same recipients, without a query."""
+    """The case as the rules see it, from what the batch read, without a query. Who is told: the
+    employer user who posted the vacancy (else every active employer user of the organisation); the
+    caseworker who took the case, else the handling jobcentre's caseworker who last acted on it, else
+    all of that jobcentre's caseworkers."""
     vacancy = batch.vacancies[application.vacancy_id]
     applicant = batch.users[application.applicant_id or ""]
     creator = batch.users.get(vacancy.created_by or "")
