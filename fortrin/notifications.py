@@ -54,6 +54,7 @@ from fortrin.workflows.notices import (
     licence_vacant_notices,
     vacancy_withdrawn_notice,
 )
+from fortrin.workflows.preferential_access import TERMINAL
 from fortrin.workflows.reminders import (
     WATCHED_STATES,
     CaseSnapshot,
@@ -305,6 +306,18 @@ def create_due(
         if commit is not None:
             commit()
     return created + create_due_fast_track(db, now)
+
+
+def reschedule(db: Session, now: datetime) -> int:
+    """Every open case due now: the next pass computes its reminder time and queue day again (after
+    the thresholds changed). Returns how many cases."""
+    table = Application.__table__  # type: ignore[attr-defined]
+    result = db.connection().execute(
+        update(table)
+        .where(table.c.state.not_in([str(s) for s in TERMINAL]), table.c.erased_at.is_(None))
+        .values(reminder_due_at=now)
+    )
+    return int(result.rowcount)
 
 
 @dataclass

@@ -98,3 +98,18 @@ def test_a_pass_with_nothing_due_reads_two_rows_of_index(
     assert len(idle) == 2, idle  # the due cases (none) and the open fast-track tasks
     with app.app_context():
         assert db.session().exec(select(Notification)).all() == []
+
+
+def test_after_the_thresholds_change_reschedule_sets_every_open_case_again(
+    app: Flask, api: Api, world: World
+) -> None:
+    ids = cases_awaiting_assessment(app, api, world, 2)
+    first_day = datetime.fromisoformat("2026-12-01T09:05:00+01:00")
+    one_pass(app, first_day, batch=100)
+    assert schedule_of(app, ids) == {(datetime(2026, 12, 8).date(), datetime(2026, 12, 8).date())}
+    app.config["FORTRIN_ASSESSMENT_DUE_DAYS"] = 2
+    result = app.test_cli_runner().invoke(args=["reminders", "reschedule"])
+    assert result.exit_code == 0, result.output
+    assert '"rescheduled": 2' in result.output
+    one_pass(app, first_day.replace(minute=6), batch=100)
+    assert schedule_of(app, ids) == {(datetime(2026, 12, 3).date(), datetime(2026, 12, 3).date())}
