@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
-from fortrin import accounts, clock, db, dbroles, demo, migrate, retention, scheduler
+from fortrin import accounts, clock, db, dbroles, demo, migrate, notifications, retention, scheduler
 from fortrin.db import make_engine
 from fortrin.errors import DomainError, ValidationFailed
 from fortrin.models import User
@@ -213,6 +213,15 @@ def run_reminders(moment: str | None) -> None:
         click.echo("Fejl: --now skal være et ISO-tidspunkt, fx 2026-12-01T09:00:00+01:00", err=True)
         sys.exit(1)
     _print(scheduler.reminder_pass(now))
+
+
+@reminders_cli.command("reschedule")
+def reschedule_reminders() -> None:
+    """Every open case due at the next pass, which computes its reminder time and queue day again:
+    after a change of the FORTRIN_*_DAYS thresholds. Prints how many cases."""
+    with db.unit_of_work() as session:
+        count = notifications.reschedule(session, clock.now())
+    _print({"rescheduled": count})
 
 
 @retention_cli.command("run")
