@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal, TypeVar
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from fortrin import audit, clock
+from fortrin import audit, clock, paging
 from fortrin.errors import Conflict, NotFound, ValidationFailed, fields_from
 from fortrin.models import Jobcentre, Municipality, Organisation, User
 from fortrin.security import (
@@ -192,7 +193,12 @@ def user_by_email(db: Session, email: str) -> User:
 
 
 def list_users(
-    db: Session, email: str | None, role: str | None, limit: int, offset: int
+    db: Session,
+    email: str | None,
+    role: str | None,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
 ) -> tuple[list[User], int]:
     conditions = []
     if email:
@@ -200,13 +206,9 @@ def list_users(
     if role:
         conditions.append(col(User.role) == role)
     total = db.exec(select(func.count()).select_from(User).where(*conditions)).one()
-    users = db.exec(
-        select(User)
-        .where(*conditions)
-        .order_by(col(User.created_at).desc(), col(User.id))
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    order = (col(User.created_at), col(User.id))
+    query = select(User).where(*conditions)
+    users = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
     return list(users), int(total)
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from fortrin import audit, clock, crypto
+from fortrin import audit, clock, crypto, paging
 from fortrin.errors import Forbidden, NotFound
 from fortrin.models import ApplicantProfile, Application, Municipality, User
 from fortrin.validation import validate
@@ -104,7 +104,9 @@ def put_profile(
 CPR_QUERY = re.compile(r"\d{6}-?\d{4}")
 
 
-def search(db: Session, user: User, query: str, limit: int, offset: int) -> list[User]:
+def search(
+    db: Session, user: User, query: str, limit: int, offset: int, cursor: str | None = None
+) -> list[User]:
     """Applicants the caller may see, by name or e-mail, or by an exact CPR number: the home
     jobcentre's caseworkers see those of its area, admins all. (Handling jobcentres reach theirs
     through the cases.)"""
@@ -122,8 +124,8 @@ def search(db: Session, user: User, query: str, limit: int, offset: int) -> list
         conditions.append(
             or_(func.lower(col(User.name)).like(pattern), func.lower(col(User.email)).like(pattern))
         )
+    order = (col(User.name), col(User.id))
+    found = select(User).where(*conditions)
     return list(
-        db.exec(
-            select(User).where(*conditions).order_by(col(User.name)).limit(limit).offset(offset)
-        ).all()
+        db.exec(paging.apply(found, order, (str, str), cursor, limit, offset, descending=False))
     )

@@ -29,6 +29,7 @@ TRUNCATE are refused). Rows carry ids and short labels only, never the health da
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
@@ -36,7 +37,7 @@ from sqlalchemy import func, insert, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import clock
+from fortrin import clock, paging
 from fortrin.errors import Forbidden
 from fortrin.models import AuditEvent, User
 
@@ -152,10 +153,11 @@ def search(
     user_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> tuple[list[Row], int]:
-    """The trail for an administrator, newest first: ``application_id`` gives the reads and changes
-    of that case; ``user_id`` every row where that person is the actor *or* the data subject (what
-    they did, and what was done with their data). Both together: both conditions."""
+    """The trail for an administrator, newest first (by key: ``cursor``): ``application_id`` gives
+    the reads and changes of that case; ``user_id`` every row where that person is the actor *or*
+    the data subject (what they did, and what was done with their data). Both together: both."""
     require_reader(user)
     conditions: list[ColumnElement[bool]] = []
     if application_id is not None:
@@ -165,7 +167,7 @@ def search(
         conditions.append(
             or_(col(AuditEvent.actor_id) == user_id, col(AuditEvent.subject_id) == user_id)
         )
-    return _rows(db, conditions, limit, offset)
+    return _rows(db, conditions, limit, offset, cursor)
 
 
 def about(db: Session, subject_id: str) -> list[Row]:
@@ -179,18 +181,25 @@ def by(db: Session, actor_id: str) -> list[Row]:
 
 
 def _rows(
-    db: Session, conditions: list[ColumnElement[bool]], limit: int | None = None, offset: int = 0
+    db: Session,
+    conditions: list[ColumnElement[bool]],
+    limit: int | None = None,
+    offset: int = 0,
+    cursor: str | None = None,
 ) -> tuple[list[Row], int]:
     query = (
         select(AuditEvent, User.name)
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
         .where(*conditions)
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-        .offset(offset)
     )
+    order = (col(AuditEvent.at), col(AuditEvent.id))
+    query = paging.apply(query, order, (datetime, int), cursor, limit, offset)
+    rows: list[Row] = [(event, name) for event, name in db.exec(query).all()]
     if limit is None:
-        rows: list[Row] = [(event, name) for event, name in db.exec(query).all()]
         return rows, len(rows)
     total = db.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
-    page: list[Row] = [(event, name) for event, name in db.exec(query.limit(limit)).all()]
-    return page, int(total)
+    return rows, int(total)
+
+
+def next_cursor(rows: list[Row], limit: int) -> str | None:
+    return paging.next_cursor([(event.at, event.id) for event, _ in rows], limit)

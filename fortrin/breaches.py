@@ -10,7 +10,7 @@ is served by their jobcentre) and those their jobcentre handled or recorded; adm
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +18,7 @@ from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import clock, notifications
+from fortrin import clock, notifications, paging
 from fortrin.errors import Forbidden, NotFound, ValidationFailed
 from fortrin.models import Application, Breach, Municipality, Organisation, User, Vacancy
 from fortrin.validation import validate
@@ -122,18 +122,24 @@ def create(db: Session, user: User, body: dict[str, Any]) -> Breach:
     )
 
 
-def list_for(db: Session, user: User, limit: int, offset: int) -> list[tuple[Breach, str]]:
+def list_for(
+    db: Session, user: User, limit: int, offset: int, cursor: str | None = None
+) -> list[tuple[Breach, str]]:
+    """Newest finding first (by key: ``cursor``, the value of ``next_cursor``)."""
     if user.role not in ("caseworker", "admin"):
         raise Forbidden("Kun jobcentre og administratorer kan se overtrædelser.")
-    rows = db.exec(
+    query = (
         select(Breach, Organisation.name)
         .join(Organisation, col(Organisation.id) == col(Breach.organisation_id))
         .where(scope(user))
-        .order_by(col(Breach.found_on).desc(), col(Breach.created_at).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    )
+    order = (col(Breach.found_on), col(Breach.created_at), col(Breach.id))
+    rows = db.exec(paging.apply(query, order, (date, datetime, str), cursor, limit, offset))
     return [(breach, name) for breach, name in rows]
+
+
+def next_cursor(rows: list[tuple[Breach, str]], limit: int) -> str | None:
+    return paging.next_cursor([(b.found_on, b.created_at, b.id) for b, _ in rows], limit)
 
 
 def get(db: Session, user: User, breach_id: str) -> Breach:

@@ -202,19 +202,8 @@ def list_applications(
         conditions.append(col(Application.vacancy_id) == vacancy_id)
     total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
     order = (col(Application.created_at), col(Application.id))
-    if cursor is not None:
-        if offset:
-            raise ValidationFailed({"offset": "kan ikke bruges sammen med cursor"})
-        conditions.append(
-            paging.after(order, paging.decode(cursor, (datetime, str)), descending=True)
-        )
-    rows = db.exec(
-        select(Application)
-        .where(*conditions)
-        .order_by(*(column.desc() for column in order))
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    query = select(Application).where(*conditions)
+    rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
     _prefetch(db, rows)
     # A list shows who applied with preferential access (which says there is a disability): one
     # audit row per case shown (on PostgreSQL in one statement).
@@ -224,11 +213,9 @@ def list_applications(
     return list(rows), int(total)
 
 
-def next_cursor(rows: Sequence[Application], limit: int) -> str | None:
-    """The cursor of the page after a full page of ``list_applications`` (None after the last)."""
-    if len(rows) < limit or not rows:
-        return None
-    return paging.encode((rows[-1].created_at, rows[-1].id))
+def next_cursor(rows: Sequence[Application | Vacancy], limit: int) -> str | None:
+    """The cursor of the page after a full page of ``list_applications`` or ``list_vacancies``."""
+    return paging.next_cursor([(row.created_at, row.id) for row in rows], limit)
 
 
 def _prefetch(db: Session, rows: Sequence[Application]) -> None:
@@ -452,6 +439,7 @@ def list_vacancies(
     limit: int = 100,
     offset: int = 0,
     accepting: bool = False,
+    cursor: str | None = None,
 ) -> tuple[list[Vacancy], int]:
     """With ``accepting``, only open vacancies whose application deadline has not passed: those an
     applicant can still apply to (004 § 3.5)."""
@@ -464,13 +452,9 @@ def list_vacancies(
         conditions.append(col(Vacancy.state) == "open")
         conditions.append(col(Vacancy.application_deadline) >= clock.today())
     total = db.exec(select(func.count()).select_from(Vacancy).where(*conditions)).one()
-    rows = db.exec(
-        select(Vacancy)
-        .where(*conditions)
-        .order_by(col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    order = (col(Vacancy.created_at), col(Vacancy.id))
+    query = select(Vacancy).where(*conditions)
+    rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
     return list(rows), int(total)
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from fortrin import clock
+from fortrin import clock, paging
 from fortrin.errors import NotFound
 from fortrin.models import (
     Application,
@@ -734,20 +734,24 @@ def run_pass(engine: Engine, now: datetime, mailer: Mailer | None) -> dict[str, 
 
 
 def for_user(
-    db: Session, user: User, limit: int, offset: int, unread: bool = False
+    db: Session,
+    user: User,
+    limit: int,
+    offset: int,
+    unread: bool = False,
+    cursor: str | None = None,
 ) -> list[Notification]:
+    """Newest first (by key: ``cursor``, the value of ``next_cursor``)."""
     conditions = [col(Notification.recipient_id) == user.id]
     if unread:
         conditions.append(col(Notification.read_at).is_(None))
-    return list(
-        db.exec(
-            select(Notification)
-            .where(and_(*conditions))
-            .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-            .limit(limit)
-            .offset(offset)
-        ).all()
-    )
+    order = (col(Notification.created_at), col(Notification.id))
+    query = select(Notification).where(and_(*conditions))
+    return list(db.exec(paging.apply(query, order, (datetime, int), cursor, limit, offset)))
+
+
+def next_cursor(rows: list[Notification], limit: int) -> str | None:
+    return paging.next_cursor([(n.created_at, n.id) for n in rows], limit)
 
 
 def mark_read(db: Session, user: User, notification_id: int) -> Notification:

@@ -66,3 +66,32 @@ def after(columns: Sequence[Any], values: Sequence[Any], descending: bool) -> Co
         beyond = column < values[index] if descending else column > values[index]
         terms.append(and_(*(c == v for c, v in zip(columns[:index], values, strict=False)), beyond))
     return or_(*terms)
+
+
+def apply(
+    query: Any,
+    order: Sequence[Any],
+    kinds: Sequence[type],
+    cursor: str | None,
+    limit: int | None,
+    offset: int = 0,
+    descending: bool = True,
+) -> Any:
+    """``query`` sorted by ``order`` (the last column unique), from after ``cursor`` when given, at
+    most ``limit`` rows. ``offset`` stays for small lists and old clients, never with a cursor."""
+    if cursor is not None:
+        if offset:
+            raise ValidationFailed({"offset": "kan ikke bruges sammen med cursor"})
+        query = query.where(after(order, decode(cursor, kinds), descending))
+    query = query.order_by(*(c.desc() if descending else c.asc() for c in order))
+    if offset:
+        query = query.offset(offset)
+    return query if limit is None else query.limit(limit)
+
+
+def next_cursor(keys: Sequence[Sequence[Any]], limit: int | None) -> str | None:
+    """The cursor of the page after a full page whose rows have these sort keys (None after the
+    last page)."""
+    if limit is None or not keys or len(keys) < limit:
+        return None
+    return encode(keys[-1])

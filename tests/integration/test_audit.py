@@ -204,4 +204,5 @@ def test_the_new_endpoints_are_described(api: Api, path: str) -> None:
             "user_id",
             "limit",
             "offset",
+            "cursor",
         }

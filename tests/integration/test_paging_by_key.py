@@ -66,3 +66,47 @@ def test_a_page_takes_the_same_statements_whatever_its_length(app: Flask, world:
         counts[limit] = len(seen)
     assert counts[1] == counts[3] == counts[12], counts
     ok(api.get("/api/v1/me", world.cw_aarhus))
+
+
+def walk(api: Api, user: object, path: str, size: int) -> list[object]:
+    """Every item of a list, page by page by cursor."""
+    items: list[object] = []
+    query = f"{path}{'&' if '?' in path else '?'}limit={size}"
+    url = query
+    while True:
+        response = api.get(url, user)  # type: ignore[arg-type]
+        assert response.status_code == 200, (url, response.json)
+        items += [item["id"] for item in response.json]
+        cursor = response.headers.get("X-Next-Cursor")
+        if cursor is None:
+            return items
+        url = f"{query}&cursor={cursor}"
+
+
+def test_every_list_walks_by_key_to_the_same_items_as_one_long_page(
+    app: Flask, world: World
+) -> None:
+    from fortrin.scheduler import reminder_pass
+    from tests.integration.conftest import vacancy
+
+    api = Api(app, app.test_client())
+    cases_awaiting_assessment(app, api, world, 7)
+    for n in range(4):
+        vacancy(api, world.employer, title=f"Stilling {n}")
+    app.config["FORTRIN_NOW"] = "2026-12-11T09:00:00+01:00"
+    with app.app_context():
+        reminder_pass()  # the caseworker is told of each case
+    lists = [
+        ("/api/v1/applications", world.cw_aarhus),
+        ("/api/v1/vacancies", world.employer),
+        ("/api/v1/applicants?q=", world.cw_aarhus),
+        ("/api/v1/audit", world.admin),
+        ("/api/v1/me/notifications", world.cw_aarhus),
+        ("/api/v1/users", world.admin),
+        ("/api/v1/breaches", world.cw_aarhus),
+    ]
+    for path, user in lists:
+        whole = walk(api, user, path, 500)
+        assert len(whole) == len(set(whole)), path
+        assert path.endswith("breaches") or len(whole) > 3, (path, whole)
+        assert walk(api, user, path, 3) == whole, path

@@ -61,6 +61,11 @@ def render(payload: BaseModel | list[BaseModel] | dict[str, Any], status: int = 
     )
 
 
+def cursor_arg() -> str | None:
+    """``cursor``: continue after the page whose ``X-Next-Cursor`` it is (paging by key)."""
+    return request.args.get("cursor")
+
+
 def page_args() -> tuple[int, int]:
     """``limit`` (1-500, default 100) and ``offset`` query parameters."""
     problems: dict[str, str] = {}
@@ -107,11 +112,12 @@ def deadline_from_query() -> deadlines.OpinionDeadline:
     return deadlines.opinion_request_deadline(sent_on, channel, received_on)
 
 
-def paged(items: list[BaseModel], total: int, next_cursor: str | None = None) -> Response:
-    """A page of a list: ``X-Total-Count``, and for a list paged by key the next page's cursor in
-    ``X-Next-Cursor`` and a ``Link`` with ``rel="next"`` (RFC 8288)."""
+def paged(items: list[BaseModel], total: int | None, next_cursor: str | None = None) -> Response:
+    """A page of a list: ``X-Total-Count`` (where counted), and, paged by key, the next page's
+    cursor in ``X-Next-Cursor`` and a ``Link`` with ``rel="next"`` (RFC 8288)."""
     response = render(items)
-    response.headers["X-Total-Count"] = str(total)
+    if total is not None:
+        response.headers["X-Total-Count"] = str(total)
     if next_cursor is not None:
         args = {k: v for k, v in request.args.items() if k not in ("cursor", "offset")}
         query = urlencode({**args, "cursor": next_cursor})

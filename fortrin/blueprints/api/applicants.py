@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, request
 from pydantic import BaseModel
 
-from fortrin import applicants, db
+from fortrin import applicants, db, paging
 from fortrin.applicants import ProfileUpdate
-from fortrin.blueprints.api import bp, caller, json_object, page_args, render
-from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.blueprints.api import bp, caller, cursor_arg, json_object, page_args, paged, render
+from fortrin.blueprints.api.spec import CURSOR_QUERY, QueryParam, api_route
 from fortrin.presenters import ProfileOut, profile_out
 
 
@@ -65,9 +65,13 @@ class ApplicantOut(BaseModel):
         QueryParam("q", {"type": "string"}, "part of the name or e-mail"),
         QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"),
         QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+        CURSOR_QUERY,
     ),
 )
 def find_applicants() -> Response:
     limit, offset = page_args()
-    rows = applicants.search(db.session(), caller(), request.args.get("q", ""), limit, offset)
-    return render([ApplicantOut.model_validate(u, from_attributes=True) for u in rows])
+    rows = applicants.search(
+        db.session(), caller(), request.args.get("q", ""), limit, offset, cursor_arg()
+    )
+    shown: list[BaseModel] = [ApplicantOut.model_validate(u, from_attributes=True) for u in rows]
+    return paged(shown, None, paging.next_cursor([(u.name, u.id) for u in rows], limit))

@@ -4,10 +4,11 @@ and when (issue 9, point 3)."""
 from __future__ import annotations
 
 from flask import Response, request
+from pydantic import BaseModel
 
 from fortrin import audit, db
-from fortrin.blueprints.api import bp, caller, page_args, paged
-from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.blueprints.api import bp, caller, cursor_arg, page_args, paged
+from fortrin.blueprints.api.spec import CURSOR_QUERY, QueryParam, api_route
 from fortrin.errors import ValidationFailed
 from fortrin.presenters import AuditEventOut, audit_event_out
 
@@ -42,6 +43,7 @@ def _id_arg(name: str) -> str | None:
         ),
         QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size (100)"),
         QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+        CURSOR_QUERY,
     ),
 )
 def audit_trail() -> Response:
@@ -63,5 +65,7 @@ def audit_trail() -> Response:
         user_id=ids["user_id"],
         limit=limit,
         offset=offset,
+        cursor=cursor_arg(),
     )
-    return paged([audit_event_out(event, name) for event, name in rows], total)
+    shown: list[BaseModel] = [audit_event_out(event, name) for event, name in rows]
+    return paged(shown, total, audit.next_cursor(rows, limit))

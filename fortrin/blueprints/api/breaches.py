@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Response
+from pydantic import BaseModel
 
 from fortrin import breaches, db
-from fortrin.blueprints.api import bp, caller, json_object, page_args, render
-from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.blueprints.api import bp, caller, cursor_arg, json_object, page_args, paged, render
+from fortrin.blueprints.api.spec import CURSOR_QUERY, QueryParam, api_route
 from fortrin.presenters import BreachOut, breach_out
 
 
@@ -22,12 +23,14 @@ from fortrin.presenters import BreachOut, breach_out
     query=(
         QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size (100)"),
         QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+        CURSOR_QUERY,
     ),
 )
 def list_breaches() -> Response:
     limit, offset = page_args()
-    rows = breaches.list_for(db.session(), caller(), limit, offset)
-    return render([breach_out(breach, name) for breach, name in rows])
+    rows = breaches.list_for(db.session(), caller(), limit, offset, cursor_arg())
+    shown: list[BaseModel] = [breach_out(breach, name) for breach, name in rows]
+    return paged(shown, None, breaches.next_cursor(rows, limit))
 
 
 @api_route(

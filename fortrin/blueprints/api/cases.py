@@ -11,13 +11,14 @@ from fortrin import cases, clock, db, documents, feeds
 from fortrin.blueprints.api import (
     bp,
     caller,
+    cursor_arg,
     deadline_from_query,
     json_object,
     page_args,
     paged,
     render,
 )
-from fortrin.blueprints.api.spec import DEADLINE_QUERY, QueryParam, api_route
+from fortrin.blueprints.api.spec import CURSOR_QUERY, DEADLINE_QUERY, QueryParam, api_route
 from fortrin.blueprints.feeds import calendar_response
 from fortrin.errors import NotFound, ValidationFailed
 from fortrin.presenters import (
@@ -87,6 +88,7 @@ def create_vacancy() -> Response:
             "only open vacancies whose application deadline has not passed",
         ),
         *_PAGING,
+        CURSOR_QUERY,
     ),
 )
 def list_vacancies() -> Response:
@@ -96,9 +98,16 @@ def list_vacancies() -> Response:
     if accepting not in (None, "true", "false"):
         raise ValidationFailed({"accepting": "skal være true eller false"})
     rows, total = cases.list_vacancies(
-        session, caller(), request.args.get("state"), limit, offset, accepting == "true"
+        session,
+        caller(),
+        request.args.get("state"),
+        limit,
+        offset,
+        accepting == "true",
+        cursor_arg(),
     )
-    return paged([vacancy_out(session, caller(), v) for v in rows], total)
+    shown: list[BaseModel] = [vacancy_out(session, caller(), v) for v in rows]
+    return paged(shown, total, cases.next_cursor(rows, limit))
 
 
 @api_route(
@@ -200,11 +209,7 @@ def create_application() -> Response:
         QueryParam("state", {"type": "string", "enum": [s.value for s in pa.State]}, ""),
         QueryParam("vacancy_id", {"type": "string"}, "only applications to this vacancy"),
         *_PAGING,
-        QueryParam(
-            "cursor",
-            {"type": "string", "maxLength": 200},
-            "continue after the page that gave this X-Next-Cursor (paging by key; no offset)",
-        ),
+        CURSOR_QUERY,
     ),
 )
 def list_applications() -> Response:
@@ -217,7 +222,7 @@ def list_applications() -> Response:
             vacancy_id=request.args.get("vacancy_id"),
             limit=limit,
             offset=offset,
-            cursor=request.args.get("cursor"),
+            cursor=cursor_arg(),
         )
         shown: list[BaseModel] = [
             application_out(session, caller(), a, with_timeline=False) for a in rows

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from fortrin import audit, clock, db, feeds, notifications
-from fortrin.blueprints.api import bp, caller, page_args, render
+from fortrin.blueprints.api import bp, caller, cursor_arg, page_args, paged, render
 from fortrin.blueprints.api.cards import CardOut, ConversationOut, card_out, conversation_out
-from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin.blueprints.api.spec import CURSOR_QUERY, QueryParam, api_route
 from fortrin.errors import ValidationFailed
 from fortrin.models import (
     ApiToken,
@@ -59,6 +59,7 @@ from fortrin.presenters import (
         QueryParam("unread", {"type": "boolean"}, "only those not marked as read"),
         QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"),
         QueryParam("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+        CURSOR_QUERY,
     ),
 )
 def my_notifications() -> Response:
@@ -66,8 +67,11 @@ def my_notifications() -> Response:
     unread = request.args.get("unread", "false")
     if unread not in ("true", "false"):
         raise ValidationFailed({"unread": "skal være true eller false"})
-    rows = notifications.for_user(db.session(), caller(), limit, offset, unread == "true")
-    return render([notification_out(n, caller().language) for n in rows])
+    rows = notifications.for_user(
+        db.session(), caller(), limit, offset, unread == "true", cursor_arg()
+    )
+    shown: list[BaseModel] = [notification_out(n, caller().language) for n in rows]
+    return paged(shown, None, notifications.next_cursor(rows, limit))
 
 
 @api_route(

@@ -48,6 +48,13 @@ class RouteDoc:
 
 ROUTES: list[RouteDoc] = []
 
+# Paging by key (issue 12): every list takes the cursor its previous page gave in X-Next-Cursor.
+CURSOR_QUERY = QueryParam(
+    "cursor",
+    {"type": "string", "maxLength": 200},
+    "continue after the page that gave this X-Next-Cursor (paging by key; not with offset)",
+)
+
 DEADLINE_QUERY = (
     QueryParam("sent_on", {"type": "string", "format": "date"}, "date the refusal was sent", True),
     QueryParam(

@@ -4,10 +4,19 @@
 from __future__ import annotations
 
 from flask import Response, request
+from pydantic import BaseModel
 
-from fortrin import accounts, db
-from fortrin.blueprints.api import bp, caller, json_object, page_args, paged, render
-from fortrin.blueprints.api.spec import QueryParam, api_route
+from fortrin import accounts, db, paging
+from fortrin.blueprints.api import (
+    bp,
+    caller,
+    cursor_arg,
+    json_object,
+    page_args,
+    paged,
+    render,
+)
+from fortrin.blueprints.api.spec import CURSOR_QUERY, QueryParam, api_route
 from fortrin.errors import Forbidden, ValidationFailed
 from fortrin.models import User
 from fortrin.presenters import Instant, MeOut
@@ -48,6 +57,7 @@ def _admin() -> User:
         ),
         QueryParam("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"),
         QueryParam("offset", {"type": "integer", "minimum": 0}, "rows to skip"),
+        CURSOR_QUERY,
     ),
 )
 def list_users() -> Response:
@@ -57,8 +67,10 @@ def list_users() -> Response:
     role = request.args.get("role") or None
     if role is not None and role not in ROLES:
         raise ValidationFailed({"role": "skal være admin, caseworker, employer eller applicant"})
-    users, total = accounts.list_users(db.session(), email, role, limit, offset)
-    return paged([user_out(user) for user in users], total)
+    users, total = accounts.list_users(db.session(), email, role, limit, offset, cursor_arg())
+    keys = [(user.created_at, user.id) for user in users]
+    shown: list[BaseModel] = [user_out(user) for user in users]
+    return paged(shown, total, paging.next_cursor(keys, limit))
 
 
 @api_route(
