@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 NPM_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup run lint test clean translations screenshots
+.PHONY: setup run lint test clean translations screenshots serve bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# The production web server (gunicorn.conf.py; README, Production). Set FORTRIN_* first.
+serve: setup
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# Fortrin against a bare Flask app on this machine (scripts/bench.py; needs PostgreSQL on
+# 127.0.0.1:5432 and wrk). BENCH_ARGS="--cases 20000" for a quick run.
+bench: setup
+	scripts/bench $(BENCH_ARGS)
 
 # Retake the README's screenshots in docs/screenshots (the browser tests, writing there).
 screenshots: setup

@@ -1,6 +1,6 @@
 """Command line: ``flask --app fortrin db upgrade|grant | users create|deactivate|activate|
 reset-password | organisations create | demo load | reminders run | retention run | scheduler |
-cpr rotate``."""
+cpr rotate | synth``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,23 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import Engine
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
-from fortrin import accounts, clock, db, dbroles, demo, migrate, notifications, retention, scheduler
+from fortrin import (
+    accounts,
+    clock,
+    db,
+    dbroles,
+    demo,
+    migrate,
+    notifications,
+    retention,
+    scheduler,
+    synth,
+)
 from fortrin.db import make_engine
 from fortrin.errors import DomainError, ValidationFailed
 from fortrin.models import User
@@ -251,6 +262,31 @@ def run_scheduler() -> None:
     scheduler.run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+@click.command("synth")
+@with_appcontext
+@click.option("--cases", type=click.IntRange(min=1), required=True, help="how many cases")
+@click.option("--seed", type=int, default=1, show_default=True, help="the same seed, the same data")
+def run_synth(cases: int, seed: int) -> None:
+    """Load a synthetic national dataset (every jobcentre, every state, timelines, notifications,
+    cards) into an empty database: migrated, reference data loaded, no cases. Refused in
+    production. Prints the counts and the speed as JSON, and the password of every synthetic user."""
+    _refuse_in_production("synth (syntetiske data med en offentlig adgangskode)")
+    with click.progressbar(
+        length=synth.units(cases), label="Syntetiske data", file=sys.stderr
+    ) as bar:
+        try:
+            result = synth.run(db.engine(), cases, seed, progress=bar.update)
+        except synth.SynthRefused as refused:
+            click.echo(f"Fejl: {refused}", err=True)
+            sys.exit(1)
+    click.echo(
+        f"Log ind med fx {result['logins']['caseworker_kobenhavn']} "
+        f"(adgangskode: {result['password']}).",
+        err=True,
+    )
+    _print(result)
+
+
 def register(app: Flask) -> None:
     for group in (
         db_cli,
@@ -263,3 +299,4 @@ def register(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     app.cli.add_command(run_scheduler)
+    app.cli.add_command(run_synth)
