@@ -108,6 +108,15 @@ def get_application(db: Session, user: User, application_id: str) -> Application
     """The case, to be shown to the caller: the read is audited."""
     application = find_application(db, user, application_id)
     audit.record(db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id)
+    # Its vacancy, organisation and applicant in one query, kept for the rendering (issue 12).
+    kept: list[Any] = db.info.setdefault("prefetched", [])
+    kept += db.exec(
+        select(Vacancy, Organisation, User)
+        .select_from(Vacancy)
+        .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
+        .outerjoin(User, col(User.id) == application.applicant_id)
+        .where(col(Vacancy.id) == application.vacancy_id)
+    ).all()
     return application
 
 

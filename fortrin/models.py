@@ -251,6 +251,15 @@ class Application(SQLModel, table=True):
     # age, read by key in index order.
     __table_args__ = (
         Index("ix_application_jobcentre_created", "handling_jobcentre_code", "created_at", "id"),
+        # What a caseworker may see (cases.application_scope), counted from the index alone.
+        Index(
+            "ix_application_jobcentre_scope",
+            "handling_jobcentre_code",
+            "state",
+            "state_since",
+            "opinion_due",
+            "erased_at",
+        ),
         Index(
             "ix_application_jobcentre_queue",
             "handling_jobcentre_code",

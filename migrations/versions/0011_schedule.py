@@ -43,6 +43,11 @@ def upgrade() -> None:
         "application",
         ["handling_jobcentre_code", "queue_due_on", "state_since", "id"],
     )
+    op.create_index(
+        "ix_application_jobcentre_scope",
+        "application",
+        ["handling_jobcentre_code", "state", "state_since", "opinion_due", "erased_at"],
+    )
     op.create_index("ix_application_event_type_at", "application_event", ["type", "at"])
     application = sa.table(
         "application",
@@ -58,6 +63,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_application_event_type_at", table_name="application_event")
+    op.drop_index("ix_application_jobcentre_scope", table_name="application")
     op.drop_index("ix_application_jobcentre_queue", table_name="application")
     op.drop_index("ix_application_jobcentre_created", table_name="application")
     op.drop_index("ix_application_reminder_due_at", table_name="application")
