@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fortrin import db, statistics
 from fortrin.blueprints.api import bp, caller, render
+from fortrin.blueprints.api.cards import ReportOut
 from fortrin.blueprints.api.spec import QueryParam, api_route
 
 CSV = "text/csv"
@@ -50,21 +51,13 @@ class DutyOnTimeOut(BaseModel):
     share: float | None
 
 
-class CardFiguresOut(BaseModel):
-    """The compensation card's figures (001; ``GET /api/v1/reports/compensation-cards``)."""
+class CardFiguresOut(ReportOut):
+    """The compensation card's figures (001; ``GET /api/v1/reports/compensation-cards``), for one
+    jobcentre or (None) all."""
 
     model_config = ConfigDict(populate_by_name=True)
 
-    jobcentre: str | None
-    from_: date = Field(alias="from")
-    to: date
-    conversations: int
-    cards_issued: int
-    cards_per_conversation: float | None
-    pre_approvals: int
-    employments: int
-    fast_track_tasks: int
-    fast_track_on_time: int
+    jobcentre: str | None  # type: ignore[assignment]
 
 
 class StatisticsOut(BaseModel):
