@@ -920,10 +920,7 @@ def record_event(db: Session, user: User, application_id: str, body: dict[str, A
             source="ankestyrelsen",
             summary=record["summary"],
         )
-    notifications.create_event_notices(db, application, outcome.event_type, seq, record)
-    # What the event makes due (the window opened, an interview tomorrow) is there at once; the
-    # scheduler's pass creates the same rows, once, if this did not.
-    notifications.create_due_for(db, [application], moment.now)
+    notifications.after_event(db, application, outcome.event_type, seq, record, moment.now)
     return application
 
 

@@ -185,19 +185,28 @@ def in_languages(make: Callable[[], list[Due]]) -> list[Due]:
 
 
 def insert_all(db: Session, found: Iterable[Due], now: datetime) -> int:
-    """Insert notices made by an event (each once, by its key); returns how many were new."""
-    email = bool(current_app.config["FORTRIN_SMTP_URL"])
-    return sum(_insert_once(db, due, now, email) for due in found)
+    """Insert notices (each once, by its key) in one statement; returns how many were new."""
+    return _insert_many(db, list(found), now, bool(current_app.config["FORTRIN_SMTP_URL"]))
 
 
-def create_event_notices(
-    db: Session, application: Application, event_type: str, seq: int, record: dict[str, Any]
+def after_event(
+    db: Session,
+    application: Application,
+    event_type: str,
+    seq: int,
+    record: dict[str, Any],
+    now: datetime,
 ) -> int:
-    """Tell people at once of an event that changes their rights (workflows/notices.py)."""
+    """Tell people at once of an event that changes their rights (workflows/notices.py), and create
+    what the event makes due now (the window opened, an interview tomorrow; the scheduler's pass
+    would create the same rows, once): one snapshot, one INSERT."""
     case = snapshot(db, application)
     base_url = str(current_app.config["FORTRIN_BASE_URL"])
     found = in_languages(lambda: event_notices(case, event_type, seq, record, base_url))
-    return insert_all(db, found, clock.now())
+    if application.state in WATCHED_STATES:
+        rules = thresholds()
+        found += in_languages(partial(due_notifications, case, now, rules, base_url))
+    return insert_all(db, found, now)
 
 
 def licence_vacant(db: Session, vacancy: Vacancy, organisation: Organisation) -> int:
@@ -252,20 +261,6 @@ def breach_recorded(db: Session, breach: Breach, organisation: Organisation) -> 
         ),
     )
     return insert_all(db, found, clock.now())
-
-
-def create_due_for(db: Session, applications: Iterable[Application], now: datetime) -> int:
-    """Create the notifications due now for these cases; returns how many were new."""
-    config = current_app.config
-    email = bool(config["FORTRIN_SMTP_URL"])
-    rules = thresholds()
-    created = 0
-    base_url = str(config["FORTRIN_BASE_URL"])
-    for application in applications:
-        case = snapshot(db, application)
-        for due in in_languages(partial(due_notifications, case, now, rules, base_url)):
-            created += _insert_once(db, due, now, email)
-    return created
 
 
 PASS_BATCH = 500  # cases read, and their notices written, together
@@ -381,6 +376,10 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
         .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
     ):
         last_caseworker[application_id] = user_id  # the last one, by seq, wins
+    # Kept for as long as the transaction, so what renders the case next finds them in the session.
+    db.info.setdefault("prefetched", []).extend(
+        [*vacancies.values(), *users.values(), *organisations.values()]
+    )
     return _Batch(
         vacancies,
         users,
