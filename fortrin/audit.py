@@ -33,11 +33,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import func, insert, or_
+from sqlalchemy import CTE, Select, func, insert, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import clock, paging
+from fortrin.db import UTCDateTime
 from fortrin.errors import Forbidden
 from fortrin.models import AuditEvent, User
 
@@ -133,6 +134,48 @@ def record_many(
                 recorded[(row.actor_id, row.entity, row.entity_id)] = _WRITTEN
     elif rows:
         db.add_all(rows)
+
+
+def reading(
+    db: Session, actor: User, entity: str, entity_id: str, source: Select[Any]
+) -> CTE | None:
+    """The ``read`` row of one object as part of the statement that reads it (issue 12): on
+    PostgreSQL an INSERT ... SELECT for the query to carry (``Select.add_cte``), so the read and its
+    record are one round trip, and the row is written exactly when ``source`` (the object's id and
+    data subject, under the caller's scope) finds the object. None on SQLite, which has no INSERT in
+    a WITH, or when this request recorded the read already: the caller then calls ``record`` after
+    reading, which writes the row, or nothing when it was written."""
+    recorded = _recorded()
+    key: Key = (actor.id, entity, entity_id)
+    if db.get_bind().dialect.name != "postgresql" or recorded is None or key in recorded:
+        return None
+    recorded[key] = _WRITTEN
+    return (
+        insert(AuditEvent)
+        .from_select(
+            [
+                "at",
+                "actor_id",
+                "actor_role",
+                "action",
+                "entity",
+                "entity_id",
+                "subject_id",
+                "detail",
+            ],
+            select(  # type: ignore[call-overload]
+                literal(clock.now(), UTCDateTime()),
+                literal(actor.id),
+                literal(actor.role),
+                literal(READ),
+                literal(entity),
+                *source.selected_columns,
+                literal(""),
+            ).where(source.whereclause),
+        )
+        .returning(col(AuditEvent.id))
+        .cte(f"audited_{entity}")
+    )
 
 
 # --- reading the trail ------------------------------------------------------------------------------

@@ -561,7 +561,7 @@ def verify(db: Session, code: str) -> CompensationCard:
 def _forget_prefetched(session: SASession) -> None:
     """What a page prefetched (``prefetch_valid_cards``, ``cases._prefetch``) lives until the
     transaction ends, never longer: a card issued later is seen."""
-    for key in ("valid_cards", "card_schemes", "prefetched"):
+    for key in ("valid_cards", "card_schemes", "prefetched", "timelines"):
         session.info.pop(key, None)
 
 

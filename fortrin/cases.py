@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from flask import current_app
@@ -21,11 +21,12 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from fortrin import audit, breaches, cards, clock, notifications, paging
+from fortrin import audit, breaches, cards, clock, notifications, paging, tally
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
     ApplicationEvent,
+    CompensationCard,
     Municipality,
     Organisation,
     User,
@@ -65,12 +66,15 @@ def application_scope(user: User) -> ColumnElement[bool]:
         return and_(live, col(Application.applicant_id) == user.id)
     if user.role == "caseworker":
         # The handling jobcentre, which after bek. §7 routing is not the home jobcentre; once the
-        # case has ended, only for FORTRIN_CASEWORKER_ACCESS_DAYS (GDPR art. 5 stk. 1 c, 25).
-        days = int(current_app.config["FORTRIN_CASEWORKER_ACCESS_DAYS"])
+        # case has ended, only for FORTRIN_CASEWORKER_ACCESS_DAYS (GDPR art. 5 stk. 1 c, 25). The
+        # day it ended is stored (``ends_on``, fortrin/tally.py): not ``ended_before`` the cutoff.
         return and_(
             live,
             col(Application.handling_jobcentre_code) == user.jobcentre_code,
-            ~ended_before(clock.today() - timedelta(days=days)),
+            or_(
+                col(Application.ends_on).is_(None),
+                col(Application.ends_on) >= tally.caseworker_cutoff(),
+            ),
         )
     if user.role == "employer":
         own_vacancies = select(Vacancy.id).where(Vacancy.organisation_id == user.organisation_id)
@@ -105,19 +109,56 @@ def find_application(db: Session, user: User, application_id: str) -> Applicatio
 
 
 def get_application(db: Session, user: User, application_id: str) -> Application:
-    """The case, to be shown to the caller: the read is audited."""
-    application = find_application(db, user, application_id)
-    audit.record(db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id)
-    # Its vacancy, organisation and applicant in one query, kept for the rendering (issue 12).
-    kept: list[Any] = db.info.setdefault("prefetched", [])
-    kept += db.exec(
-        select(Vacancy, Organisation, User)
-        .select_from(Vacancy)
+    """The case, to be shown to the caller: the read is audited. Issue 12: one statement reads the
+    case with what its page shows (vacancy, organisation, applicant, timeline, the applicant's valid
+    cards) and, on PostgreSQL, writes the audit row (``audit.reading``); rendering then finds all of
+    it in the session (``db.info``) instead of asking again."""
+    today = clock.today()
+    visible = (col(Application.id) == application_id, application_scope(user))
+    audited = audit.reading(
+        db,
+        user,
+        audit.APPLICATION,
+        application_id,
+        select(col(Application.id), col(Application.applicant_id)).where(*visible),
+    )
+    query = (
+        select(Application, Vacancy, Organisation, User, ApplicationEvent, CompensationCard)
+        .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
-        .outerjoin(User, col(User.id) == application.applicant_id)
-        .where(col(Vacancy.id) == application.vacancy_id)
-    ).all()
+        .outerjoin(User, col(User.id) == col(Application.applicant_id))
+        .outerjoin(ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id))
+        .outerjoin(
+            CompensationCard,
+            and_(
+                col(CompensationCard.applicant_id) == col(Application.applicant_id),
+                col(CompensationCard.state) == "issued",
+                col(CompensationCard.valid_until) >= today,
+            ),
+        )
+        .where(*visible)
+        .order_by(col(ApplicationEvent.seq))
+    )
+    rows = db.exec(query if audited is None else query.add_cte(audited)).all()
+    if not rows:
+        raise NotFound("Sagen findes ikke.")
+    application = rows[0][0]
+    if audited is None:
+        audit.record(
+            db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id
+        )
+    events = list({e.id: e for *_, e, _card in rows if e is not None}.values())
+    valid = sorted({c.id: c for *_, c in rows if c is not None}.values(), key=_issued)
+    db.info.setdefault("timelines", {})[application.id] = events
+    if application.applicant_id is not None:
+        known = db.info.setdefault("valid_cards", {}).setdefault(today, {})
+        known[application.applicant_id] = valid[-1] if valid else None  # the newest
+    db.info.setdefault("prefetched", []).extend(rows[0][1:4])  # held for the rendering
     return application
+
+
+def _issued(card: CompensationCard) -> datetime:
+    return card.issued_at or card.created_at
 
 
 def assign(db: Session, user: User, application_id: str, assignee_id: str | None) -> Application:
@@ -178,17 +219,10 @@ def get_vacancy(db: Session, user: User, vacancy_id: str) -> Vacancy:
 
 def _state_condition(state: str, today: date) -> ColumnElement[bool]:
     """A state filter on the state clients read (an expired opinion window reads as closed)."""
-    window_passed = and_(
-        col(Application.state) == pa.State.OPINION_WINDOW, col(Application.opinion_due) < today
+    found: ColumnElement[bool] = tally.state_condition(
+        state, today, col(Application.state), col(Application.opinion_due)
     )
-    if state == pa.State.CLOSED:
-        return or_(col(Application.state) == pa.State.CLOSED, window_passed)
-    if state == pa.State.OPINION_WINDOW:
-        return and_(
-            col(Application.state) == pa.State.OPINION_WINDOW,
-            col(Application.opinion_due) >= today,
-        )
-    return col(Application.state) == state
+    return found
 
 
 def list_applications(
@@ -201,15 +235,18 @@ def list_applications(
     cursor: str | None = None,
 ) -> tuple[list[Application], int]:
     """The caller's cases, newest first, with their total. ``cursor`` (issue 12) continues after
-    the page it came from by key; the next page's cursor is ``next_cursor`` of the last row."""
+    the page it came from by key; the next page's cursor is ``next_cursor`` of the last row. The
+    total of a jobcentre's or the country's cases is summed from the tally (fortrin/tally.py)."""
     conditions = [application_scope(user)]
     if state is not None:
         if state not in set(pa.State):
             raise ValidationFailed({"state": "ukendt status"})
         conditions.append(_state_condition(state, clock.today()))
+    total = None if vacancy_id is not None else tally.total(db, user, state)
     if vacancy_id is not None:
         conditions.append(col(Application.vacancy_id) == vacancy_id)
-    total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
+    if total is None:
+        total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
     order = (col(Application.created_at), col(Application.id))
     query = select(Application).where(*conditions)
     rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
@@ -294,14 +331,18 @@ _SCHEDULE_INPUTS = ("state", "state_since", "opinion_due", "refusal_sent_on", "i
 @event.listens_for(Application, "before_insert")
 @event.listens_for(Application, "before_update")
 def _schedule(_mapper: Any, _connection: Any, application: Application) -> None:
-    """Keep ``queue_due_on`` and ``reminder_due_at`` in step with the case, on every path that
-    changes it (an event, a move, a receipt, a new case). The pass then sets the exact next day."""
+    """Keep ``queue_due_on``, ``reminder_due_at`` and ``ends_on`` in step with the case, on every
+    path that changes it (an event, a move, a receipt, a new case). The pass then sets the exact
+    next day."""
     state = inspect(application)
     if state.persistent and not any(
         state.attrs[name].history.has_changes() for name in _SCHEDULE_INPUTS
     ):
         return
     application.queue_due_on = queue_due(application)
+    application.ends_on = tally.ends_on(
+        application.state, application.state_since, application.opinion_due
+    )
     application.reminder_due_at = clock.now() if application.state in WATCHED_STATES else None
 
 
@@ -996,6 +1037,7 @@ def _append(
 ) -> int:
     """Move the case and append the timeline entry: who, when, what, from which state to which.
     Returns the entry's sequence number."""
+    db.info.get("timelines", {}).pop(application.id, None)  # read again with the new entry
     now = clock.now()
     last = db.exec(
         select(func.max(ApplicationEvent.seq)).where(

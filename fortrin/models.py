@@ -303,10 +303,26 @@ class Application(SQLModel, table=True):
     # Retention (fortrin/retention.py): when the ended case's free texts were erased and the
     # applicant unlinked; from then on it is anonymous figures, shown to nobody.
     erased_at: datetime | None = _utc(nullable=True)
+    # Issue 12: the Copenhagen day the case ended (its final state, or its opinion window's last day),
+    # None while open: what the caseworker's scope and the counted cases (fortrin/tally.py) read.
+    ends_on: date | None = None
     # Optimistic lock: two people acting on one case at once cannot both win.
     version: int = Field(default=1, sa_column=_application_version)
 
     __mapper_args__ = {"version_id_col": _application_version}
+
+
+class CaseTally(SQLModel, table=True):
+    """The number of live cases a jobcentre handles in a state that ended on a day (``ends_on``;
+    ``tally.OPEN`` while open), kept by triggers on ``application`` (migration 0012): a list's total
+    is a sum over these rows (fortrin/tally.py)."""
+
+    __tablename__ = "case_tally"
+
+    handling_jobcentre_code: str = Field(primary_key=True, max_length=3)
+    state: str = Field(primary_key=True, max_length=40)
+    ends_on: date = Field(primary_key=True)
+    cases: int = 0
 
 
 class ApplicationEvent(SQLModel, table=True):

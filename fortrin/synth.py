@@ -59,7 +59,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection, Engine, inspect, text
 
-from fortrin import clock, crypto, deadlines, security
+from fortrin import clock, crypto, deadlines, security, tally
 from fortrin.workflows import preferential_access as pa
 from fortrin.workflows import reminders
 from fortrin.workflows.routing import NoNeighbourJobcentre, route_application
@@ -268,7 +268,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sent_at", "read_at",
     ),
 }  # fmt: skip
-SCHEDULE_COLUMNS = ("reminder_due_at", "queue_due_on")
+SCHEDULE_COLUMNS = ("reminder_due_at", "queue_due_on", "ends_on")
 
 Row = tuple[Any, ...]
 
@@ -1348,10 +1348,12 @@ class _Generator:
         sent_on: date | None,
         starts: int | None,
         application_deadline: date,
-    ) -> tuple[str | None, str | None]:
+    ) -> tuple[str | None, str | None, str | None]:
         """``reminder_due_at`` and ``queue_due_on`` (issue 12, migration 0011) as the reminder pass
         leaves them: the next day a reminder falls due (none today: the pass has just run), and the
-        queue's due date. The only place that knows the two columns and their rules.
+        queue's due date; and ``ends_on`` (migration 0012, ``tally.ends_on``): the day the case
+        entered its final state, or its opinion window's last day. The only place that knows these
+        columns and their rules.
 
         The rules are asked once per combination of what they read in the case's state
         (``SCHEDULE_READS``: a Copenhagen day), with that day's noon standing in for the instant;
@@ -1366,7 +1368,14 @@ class _Generator:
             if reads == "deadline"
             else None
         )
-        return self._schedule_days(state, reads, day, due, sent_on is not None)
+        ends_on = (
+            self.clock.day_text(since // DAY)
+            if state in pa.TERMINAL
+            else due.isoformat()
+            if state == S.OPINION_WINDOW and due is not None
+            else None
+        )
+        return (*self._schedule_days(state, reads, day, due, sent_on is not None), ends_on)
 
     @lru_cache(maxsize=65536)  # noqa: B019 (one generator per load; the cache goes with it)
     def _schedule_days(
@@ -1572,6 +1581,11 @@ def run(
             connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
             restore = _defer_postgres_checks(connection)
+            if restore and schedule:  # the tally is counted once at the end, not row by row
+                connection.exec_driver_sql(
+                    "ALTER TABLE application DISABLE TRIGGER application_tally"
+                )
+                restore.append("ALTER TABLE application ENABLE TRIGGER application_tally")
         sink = _Sink(connection, columns)
         generator = _Generator(connection, cases, seed, clock.now(), schedule)
         postgres = connection.dialect.name == "postgresql"
@@ -1582,6 +1596,8 @@ def run(
         loaded = time.perf_counter()
         for statement in restore:
             connection.exec_driver_sql(statement)
+        if schedule:
+            tally.rebuild(connection)
     indexed = time.perf_counter()
     with engine.begin() as connection:  # fresh statistics for the planner
         connection.exec_driver_sql("ANALYZE")

@@ -20,10 +20,11 @@ from flask import Flask
 from sqlalchemy import Connection, func, text
 from sqlmodel import col, select
 
-from fortrin import clock, create_app, db, synth
+from fortrin import clock, create_app, db, synth, tally
 from fortrin.models import (
     Application,
     ApplicationEvent,
+    CaseTally,
     Jobcentre,
     Municipality,
     Notification,
@@ -104,6 +105,40 @@ def test_a_synthetic_country(app: Flask) -> None:
             select(func_count()).where(col(Application.routed_to_neighbour).is_(True))
         ).one()
         assert all(u.email.endswith("@synth.example") for u in session.exec(select(User)).all())
+        # The tally was counted once after the load, and its trigger is on again.
+        assert tally_rows(session) == counted_rows(session)
+        if postgres:
+            assert (
+                session.exec(
+                    text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'application_tally'")  # type: ignore[call-overload]
+                ).one()[0]
+                == "O"
+            )
+
+
+def tally_rows(session: Any) -> dict[tuple[str, str, date], int]:
+    """The tally's non-zero rows."""
+    rows = session.exec(select(CaseTally).where(col(CaseTally.cases) != 0)).all()
+    return {(r.handling_jobcentre_code, r.state, r.ends_on): r.cases for r in rows}
+
+
+def counted_rows(session: Any) -> dict[tuple[str, str, date], int]:
+    """What the tally should hold, counted from the live cases."""
+    rows = session.exec(
+        select(
+            col(Application.handling_jobcentre_code),
+            col(Application.state),
+            col(Application.ends_on),
+            func_count(),
+        )
+        .where(col(Application.erased_at).is_(None))
+        .group_by(
+            col(Application.handling_jobcentre_code),
+            col(Application.state),
+            col(Application.ends_on),
+        )
+    ).all()
+    return {(jc, state, ends or tally.OPEN): n for jc, state, ends, n in rows}
 
 
 def schema_of(app: Flask) -> set[str]:
@@ -179,6 +214,7 @@ def test_every_timeline_replays_through_the_workflow_to_the_stored_case(app: Fla
             assert case.queue_due_on == reminders.queue_due_on(
                 case.state, case.state_since, case.opinion_due, case.refusal_sent_on, rules
             )
+            assert case.ends_on == tally.ends_on(case.state, case.state_since, case.opinion_due)
         by_vacancy: dict[str, list[Application]] = defaultdict(list)
         for case in cases:
             by_vacancy[case.vacancy_id].append(case)
