@@ -21,8 +21,10 @@ only change migration 0008 allows on this table).
 
 One row per object and request: a second read of the same object by the same actor in one request,
 or a read of an object the request already recorded (a write answers with the object it changed), is
-not recorded again. Writes are always recorded. Each row is one INSERT (on PostgreSQL a list's rows
-go in one statement); the table is append-only (migration 0006: UPDATE, DELETE and, on PostgreSQL,
+not recorded again. Writes are always recorded. On PostgreSQL the row of a case read and the rows of
+a page of cases are written by the very statement that reads them (``reading``, ``listing``: an INSERT
+in its WITH, under the same scope, issue 12); elsewhere each read is one INSERT and a list's rows one
+more. The table is append-only (migration 0006: UPDATE, DELETE and, on PostgreSQL,
 TRUNCATE are refused). Rows carry ids and short labels only, never the health data itself.
 """
 
@@ -33,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import CTE, Select, func, insert, literal, or_
+from sqlalchemy import CTE, func, insert, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -136,46 +138,75 @@ def record_many(
         db.add_all(rows)
 
 
-def reading(
-    db: Session, actor: User, entity: str, entity_id: str, source: Select[Any]
-) -> CTE | None:
+def reading(db: Session, actor: User, entity: str, entity_id: str, source: Any) -> CTE | None:
     """The ``read`` row of one object as part of the statement that reads it (issue 12): on
     PostgreSQL an INSERT ... SELECT for the query to carry (``Select.add_cte``), so the read and its
-    record are one round trip, and the row is written exactly when ``source`` (the object's id and
-    data subject, under the caller's scope) finds the object. None on SQLite, which has no INSERT in
-    a WITH, or when this request recorded the read already: the caller then calls ``record`` after
-    reading, which writes the row, or nothing when it was written."""
+    record are one round trip, and the row is written exactly when ``source`` (selecting the
+    object's id and data subject, under the caller's scope) finds the object. None on SQLite, which
+    has no INSERT in a WITH, or when this request recorded the read already: the caller then calls
+    ``record`` after reading, which writes the row, or nothing when it was written."""
     recorded = _recorded()
     key: Key = (actor.id, entity, entity_id)
-    if db.get_bind().dialect.name != "postgresql" or recorded is None or key in recorded:
+    if not _in_statement(db) or recorded is None or key in recorded:
         return None
     recorded[key] = _WRITTEN
+    return _insert_from(actor, READ, entity, source)
+
+
+def listing(db: Session, actor: User, entity: str, source: Any) -> CTE | None:
+    """The ``list`` rows of a page as part of the statement that reads the page, like ``reading``:
+    ``source`` is the page's query selecting only the objects' ids and data subjects (its filters,
+    order and limit unchanged), and the rows are exactly the page's. The caller then calls
+    ``listed`` with the objects it got. None on SQLite, or when this request recorded a look at an
+    object of this kind already (a second row for one object and request is never written): the
+    caller then calls ``record_many``."""
+    recorded = _recorded()
+    if not _in_statement(db) or recorded is None:
+        return None
+    if any(key[0] == actor.id and key[1] == entity for key in recorded):
+        return None
+    return _insert_from(actor, LIST, entity, source.subquery())
+
+
+def listed(actor: User, entity: str, entity_ids: Iterable[str]) -> None:
+    """The objects whose ``list`` rows the page's statement wrote (``listing``)."""
+    recorded = _recorded()
+    if recorded is not None:
+        for entity_id in entity_ids:
+            recorded[(actor.id, entity, entity_id)] = _WRITTEN
+
+
+def _in_statement(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def _insert_from(actor: User, action: str, entity: str, source: Any) -> CTE:
+    """INSERT one row per object ``source`` finds (its two columns: the id and the data subject)."""
+    if hasattr(source, "selected_columns"):  # a SELECT: its columns under its own WHERE
+        found = select(  # type: ignore[call-overload]
+            *_fixed(actor, action, entity), *source.selected_columns, literal("")
+        ).where(source.whereclause)
+    else:  # a subquery (a page with its order and limit): every row of it
+        found = select(  # type: ignore[call-overload]
+            *_fixed(actor, action, entity), *source.c, literal("")
+        ).select_from(source)
+    columns = ["at", "actor_id", "actor_role", "action", "entity", "entity_id", "subject_id"]
     return (
         insert(AuditEvent)
-        .from_select(
-            [
-                "at",
-                "actor_id",
-                "actor_role",
-                "action",
-                "entity",
-                "entity_id",
-                "subject_id",
-                "detail",
-            ],
-            select(  # type: ignore[call-overload]
-                literal(clock.now(), UTCDateTime()),
-                literal(actor.id),
-                literal(actor.role),
-                literal(READ),
-                literal(entity),
-                *source.selected_columns,
-                literal(""),
-            ).where(source.whereclause),
-        )
+        .from_select([*columns, "detail"], found)
         .returning(col(AuditEvent.id))
         .cte(f"audited_{entity}")
     )
+
+
+def _fixed(actor: User, action: str, entity: str) -> list[Any]:
+    return [
+        literal(clock.now(), UTCDateTime()),
+        literal(actor.id),
+        literal(actor.role),
+        literal(action),
+        literal(entity),
+    ]
 
 
 # --- reading the trail ------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import event, func
+from sqlalchemy import and_, event, func
 from sqlalchemy.orm import Session as SASession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import audit, clock
@@ -559,27 +560,33 @@ def verify(db: Session, code: str) -> CompensationCard:
 @event.listens_for(SASession, "after_commit")
 @event.listens_for(SASession, "after_rollback")
 def _forget_prefetched(session: SASession) -> None:
-    """What a page prefetched (``prefetch_valid_cards``, ``cases._prefetch``) lives until the
+    """What a page prefetched (``remember_valid_cards``, ``cases._prefetch``) lives until the
     transaction ends, never longer: a card issued later is seen."""
     for key in ("valid_cards", "card_schemes", "prefetched", "timelines"):
         session.info.pop(key, None)
 
 
-def prefetch_valid_cards(db: Session, applicant_ids: set[str], today: date) -> None:
-    """Read the valid cards of many applicants, and their schemes, in two queries (a page of cases,
-    issue 12); ``valid_card_for`` and ``card_schemes`` then answer from ``db.info``."""
-    found: dict[str, CompensationCard | None] = dict.fromkeys(applicant_ids)
-    for card in db.exec(
-        select(CompensationCard)
-        .where(
-            col(CompensationCard.applicant_id).in_(applicant_ids),
-            CompensationCard.state == "issued",
-            col(CompensationCard.valid_until) >= today,
-        )
-        .order_by(col(CompensationCard.issued_at))
-    ):
-        found[str(card.applicant_id)] = card  # the newest last, so it wins
-    schemes: dict[str, list[CardScheme]] = {c.id: [] for c in found.values() if c is not None}
+def valid_for(applicant_id: Any, today: date) -> ColumnElement[bool]:
+    """The SQL condition for the issued, unexpired cards of ``applicant_id`` (a value or a column,
+    to join the cards of a page of cases)."""
+    return and_(
+        col(CompensationCard.applicant_id) == applicant_id,
+        col(CompensationCard.state) == "issued",
+        col(CompensationCard.valid_until) >= today,
+    )
+
+
+def remember_valid_cards(
+    db: Session, today: date, found: dict[str, list[CompensationCard]]
+) -> None:
+    """Keep the valid cards read with a page of cases (issue 12: ``found``, by applicant, maybe
+    none) and read their schemes in one query; ``valid_card_for`` and ``card_schemes`` then answer
+    from ``db.info`` until the transaction ends."""
+    newest = {
+        applicant_id: max(own, key=_issued_at) if own else None
+        for applicant_id, own in found.items()
+    }
+    schemes: dict[str, list[CardScheme]] = {c.id: [] for c in newest.values() if c is not None}
     if schemes:
         for scheme in db.exec(
             select(CardScheme)
@@ -587,11 +594,13 @@ def prefetch_valid_cards(db: Session, applicant_ids: set[str], today: date) -> N
             .order_by(col(CardScheme.position))
         ):
             schemes[scheme.card_id].append(scheme)
-    db.info.setdefault("valid_cards", {})[today] = {
-        **db.info.get("valid_cards", {}).get(today, {}),
-        **found,
-    }
+    db.info.setdefault("valid_cards", {}).setdefault(today, {}).update(newest)
     db.info.setdefault("card_schemes", {}).update(schemes)
+    db.info.setdefault("prefetched", []).extend(c for c in newest.values() if c is not None)
+
+
+def _issued_at(card: CompensationCard) -> Any:
+    return (card.issued_at or card.created_at, card.id)
 
 
 def valid_card_for(db: Session, applicant_id: str | None, today: date) -> CompensationCard | None:
@@ -603,11 +612,7 @@ def valid_card_for(db: Session, applicant_id: str | None, today: date) -> Compen
         return known[applicant_id]
     return db.exec(
         select(CompensationCard)
-        .where(
-            CompensationCard.applicant_id == applicant_id,
-            CompensationCard.state == "issued",
-            col(CompensationCard.valid_until) >= today,
-        )
+        .where(valid_for(applicant_id, today))
         .order_by(col(CompensationCard.issued_at).desc())
     ).first()
 

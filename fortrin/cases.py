@@ -18,6 +18,7 @@ from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, event, func, inspect, or_, update
 from sqlalchemy import case as sql_case
+from sqlalchemy import select as sa_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -97,9 +98,14 @@ def vacancy_scope(user: User) -> ColumnElement[bool]:
     return or_(col(Vacancy.state) == "open", col(Vacancy.id).in_(with_case))
 
 
-def find_application(db: Session, user: User, application_id: str) -> Application:
+def find_application(
+    db: Session, user: User, application_id: str, with_context: bool = False
+) -> Application:
     """The case, if the caller may see it; else 404. Not audited: for checks that show nothing of
-    the case and for writes, which record their own audit row."""
+    the case and for writes, which record their own audit row. ``with_context``: read with it, in
+    the same statement, what the answer shows (``_load``), for a write that answers with the case."""
+    if with_context:
+        return _load(db, application_id, (application_scope(user),), None, with_timeline=False)
     application = db.exec(
         select(Application).where(Application.id == application_id, application_scope(user))
     ).first()
@@ -110,10 +116,7 @@ def find_application(db: Session, user: User, application_id: str) -> Applicatio
 
 def get_application(db: Session, user: User, application_id: str) -> Application:
     """The case, to be shown to the caller: the read is audited. Issue 12: one statement reads the
-    case with what its page shows (vacancy, organisation, applicant, timeline, the applicant's valid
-    cards) and, on PostgreSQL, writes the audit row (``audit.reading``); rendering then finds all of
-    it in the session (``db.info``) instead of asking again."""
-    today = clock.today()
+    case with what its page shows and, on PostgreSQL, writes the audit row (``audit.reading``)."""
     visible = (col(Application.id) == application_id, application_scope(user))
     audited = audit.reading(
         db,
@@ -122,43 +125,51 @@ def get_application(db: Session, user: User, application_id: str) -> Application
         application_id,
         select(col(Application.id), col(Application.applicant_id)).where(*visible),
     )
-    query = (
-        select(Application, Vacancy, Organisation, User, ApplicationEvent, CompensationCard)
-        .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
-        .outerjoin(User, col(User.id) == col(Application.applicant_id))
-        .outerjoin(ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id))
-        .outerjoin(
-            CompensationCard,
-            and_(
-                col(CompensationCard.applicant_id) == col(Application.applicant_id),
-                col(CompensationCard.state) == "issued",
-                col(CompensationCard.valid_until) >= today,
-            ),
-        )
-        .where(*visible)
-        .order_by(col(ApplicationEvent.seq))
-    )
-    rows = db.exec(query if audited is None else query.add_cte(audited)).all()
-    if not rows:
-        raise NotFound("Sagen findes ikke.")
-    application = rows[0][0]
+    application = _load(db, application_id, visible[1:], audited, with_timeline=True)
     if audited is None:
         audit.record(
             db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id
         )
-    events = list({e.id: e for *_, e, _card in rows if e is not None}.values())
-    valid = sorted({c.id: c for *_, c in rows if c is not None}.values(), key=_issued)
-    db.info.setdefault("timelines", {})[application.id] = events
-    if application.applicant_id is not None:
-        known = db.info.setdefault("valid_cards", {}).setdefault(today, {})
-        known[application.applicant_id] = valid[-1] if valid else None  # the newest
-    db.info.setdefault("prefetched", []).extend(rows[0][1:4])  # held for the rendering
     return application
 
 
-def _issued(card: CompensationCard) -> datetime:
-    return card.issued_at or card.created_at
+def _load(
+    db: Session,
+    application_id: str,
+    scope: Sequence[ColumnElement[bool]],
+    audited: Any,
+    with_timeline: bool,
+) -> Application:
+    """The case with what its answer or page shows (vacancy, organisation, applicant, the
+    applicant's valid cards, and the timeline) in one statement (issue 12), carrying ``audited``
+    when given; rendering then finds all of it in the session (``db.info``) instead of asking."""
+    today = clock.today()
+    query = (
+        sa_select(Application, Vacancy, Organisation, User, CompensationCard)
+        .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
+        .outerjoin(User, col(User.id) == col(Application.applicant_id))
+        .outerjoin(CompensationCard, cards.valid_for(Application.applicant_id, today))
+        .where(col(Application.id) == application_id, *scope)
+    )
+    if with_timeline:
+        query = query.add_columns(ApplicationEvent).outerjoin(
+            ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id)
+        )
+    rows = db.execute(query if audited is None else query.add_cte(audited)).all()
+    if not rows:
+        raise NotFound("Sagen findes ikke.")
+    application: Application = rows[0][0]
+    if with_timeline:
+        events = {row[5].id: row[5] for row in rows if row[5] is not None}
+        db.info.setdefault("timelines", {})[application.id] = sorted(
+            events.values(), key=lambda e: e.seq
+        )
+    db.info.setdefault("prefetched", []).extend(rows[0][1:4])  # held for the rendering
+    if application.applicant_id is not None:
+        valid = {row[4].id: row[4] for row in rows if row[4] is not None}
+        cards.remember_valid_cards(db, today, {application.applicant_id: list(valid.values())})
+    return application
 
 
 def assign(db: Session, user: User, application_id: str, assignee_id: str | None) -> Application:
@@ -248,14 +259,25 @@ def list_applications(
     if total is None:
         total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
     order = (col(Application.created_at), col(Application.id))
-    query = select(Application).where(*conditions)
-    rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
-    _prefetch(db, rows)
-    # A list shows who applied with preferential access (which says there is a disability): one
-    # audit row per case shown (on PostgreSQL in one statement).
-    audit.record_many(
-        db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
+    query = paging.apply(
+        select(Application).where(*conditions), order, (datetime, str), cursor, limit, offset
     )
+    # A list shows who applied with preferential access (which says there is a disability): one
+    # audit row per case shown, on PostgreSQL written by the statement that reads the page.
+    audited = audit.listing(
+        db,
+        user,
+        audit.APPLICATION,
+        query.with_only_columns(col(Application.id), col(Application.applicant_id)),
+    )
+    rows = db.exec(query if audited is None else query.add_cte(audited)).all()
+    if audited is None:
+        audit.record_many(
+            db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
+        )
+    else:
+        audit.listed(user, audit.APPLICATION, [a.id for a in rows])
+    _prefetch(db, rows)
     return list(rows), int(total)
 
 
@@ -266,22 +288,31 @@ def next_cursor(rows: Sequence[Application | Vacancy], limit: int) -> str | None
 
 def _prefetch(db: Session, rows: Sequence[Application]) -> None:
     """Load what a page of cases shows (vacancies, applicants, organisations, the applicants' valid
-    cards and their schemes) in a fixed number of queries, whatever the page's length, so rendering
+    cards in one query, their schemes in another), whatever the page's length, so rendering
     finds it in the session instead of asking once per row (issue 12). The session holds its objects
     weakly: the loaded ones are kept in ``db.info`` for as long as the session lives."""
     if not rows:
         return
-    kept: list[Any] = db.info.setdefault("prefetched", [])
-    vacancies = db.exec(
-        select(Vacancy).where(col(Vacancy.id).in_({a.vacancy_id for a in rows}))
+    today = clock.today()
+    found = db.exec(
+        select(Vacancy, Organisation, User, CompensationCard)
+        .select_from(Application)
+        .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
+        .outerjoin(User, col(User.id) == col(Application.applicant_id))
+        .outerjoin(CompensationCard, cards.valid_for(Application.applicant_id, today))
+        .where(col(Application.id).in_([a.id for a in rows]))
     ).all()
-    kept += vacancies
-    applicant_ids = {a.applicant_id for a in rows if a.applicant_id is not None}
-    kept += db.exec(select(User).where(col(User.id).in_(applicant_ids))).all()
-    kept += db.exec(
-        select(Organisation).where(col(Organisation.id).in_({v.organisation_id for v in vacancies}))
-    ).all()
-    cards.prefetch_valid_cards(db, applicant_ids, clock.today())
+    db.info.setdefault("prefetched", []).extend(
+        o for row in found for o in row[:3] if o is not None
+    )
+    valid: dict[str, dict[str, CompensationCard]] = {
+        a.applicant_id: {} for a in rows if a.applicant_id is not None
+    }
+    for *_, applicant, card in found:
+        if card is not None and applicant is not None:
+            valid[applicant.id][card.id] = card
+    cards.remember_valid_cards(db, today, {k: list(v.values()) for k, v in valid.items()})
 
 
 # --- the caseworker's queue ----------------------------------------------------------------------
@@ -925,9 +956,16 @@ def facts_of(db: Session, application: Application) -> pa.CaseFacts:
     )
 
 
-def record_event(db: Session, user: User, application_id: str, body: dict[str, Any]) -> Application:
-    """Apply one event of the contract's table to a case the caller can see."""
-    application = find_application(db, user, application_id)
+def record_event(
+    db: Session,
+    user: User,
+    application_id: str,
+    body: dict[str, Any],
+    found: Application | None = None,
+) -> Application:
+    """Apply one event of the contract's table to a case the caller can see (``found``: the case
+    as the caller's ``find_application`` already read it)."""
+    application = found or find_application(db, user, application_id)
     # Set only by the service below, never taken from the caller.
     body = {k: v for k, v in body.items() if k not in ("card_id", "card_schemes_added")}
     if body.get("type") == "negotiation_held" and body.get("schemes_from_card") is True:
@@ -1039,12 +1077,18 @@ def _append(
     Returns the entry's sequence number."""
     db.info.get("timelines", {}).pop(application.id, None)  # read again with the new entry
     now = clock.now()
-    last = db.exec(
-        select(func.max(ApplicationEvent.seq)).where(
-            ApplicationEvent.application_id == application.id
-        )
-    ).one()
-    seq = int(last or 0) + 1
+    with db.no_autoflush:  # the case's changes are written once, with the entry (issue 12)
+        last = db.exec(
+            select(func.max(ApplicationEvent.seq)).where(
+                ApplicationEvent.application_id == application.id
+            )
+        ).one()
+    pending = [
+        entry.seq
+        for entry in db.new
+        if isinstance(entry, ApplicationEvent) and entry.application_id == application.id
+    ]
+    seq = max([int(last or 0), *pending]) + 1
     db.add(
         ApplicationEvent(
             application_id=application.id,

@@ -30,6 +30,7 @@ from flask_babel import force_locale
 from sqlalchemy import Engine, and_, bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from fortrin import clock, paging
@@ -327,18 +328,27 @@ class _Batch:
     last_caseworker: dict[str, str]  # case -> the handling caseworker who last acted on it
 
 
+def _by_id(db: Session, model: Any, ids: set[str | None]) -> dict[str, Any]:
+    """The objects with these ids: those the session holds already (the case an event was just
+    recorded on was read with its vacancy and organisation), the others in one query."""
+    found: dict[str, Any] = {}
+    for key in ids - {None}:
+        held = db.identity_map.get(identity_key(model, key))
+        if held is not None:
+            found[str(key)] = held
+    missing = ids - {None} - set(found)
+    if missing:
+        found.update((o.id, o) for o in db.exec(select(model).where(col(model.id).in_(missing))))
+    return found
+
+
 def _load_batch(db: Session, rows: list[Application]) -> _Batch:
-    vacancies = {
-        v.id: v
-        for v in db.exec(select(Vacancy).where(col(Vacancy.id).in_({a.vacancy_id for a in rows})))
-    }
+    vacancies: dict[str, Vacancy] = _by_id(db, Vacancy, {a.vacancy_id for a in rows})
     wanted = {a.applicant_id for a in rows} | {a.assignee_id for a in rows}
     wanted |= {v.created_by for v in vacancies.values()}
-    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(wanted - {None})))}
+    users: dict[str, User] = _by_id(db, User, wanted)
     org_ids = {v.organisation_id for v in vacancies.values()}
-    organisations = {
-        o.id: o for o in db.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
-    }
+    organisations: dict[str, Organisation] = _by_id(db, Organisation, set(org_ids))
     employers: dict[str, list[str]] = {}
     for user_id, org_id in db.exec(
         select(User.id, User.organisation_id)

@@ -4,8 +4,11 @@ of statements whatever the page's length. On both databases."""
 from __future__ import annotations
 
 from flask import Flask
+from sqlmodel import select
 
-from tests.integration.conftest import Api, World, ok
+from fortrin import db
+from fortrin.models import AuditEvent
+from tests.integration.conftest import LEGAL, Api, World, ok
 from tests.integration.test_reminder_batching import cases_awaiting_assessment, statements
 
 
@@ -110,3 +113,33 @@ def test_every_list_walks_by_key_to_the_same_items_as_one_long_page(
         assert len(whole) == len(set(whole)), path
         assert path.endswith("breaches") or len(whole) > 3, (path, whole)
         assert walk(api, user, path, 3) == whole, path
+
+
+def test_the_case_and_an_event_read_what_they_show_in_one_statement(
+    app: Flask, world: World
+) -> None:
+    """Issue 12: the case (with its vacancy, organisation, applicant, timeline and cards) is one
+    statement, which on PostgreSQL also writes the audit row; an event's answer reads nothing again."""
+    api = Api(app, app.test_client())
+    [first, second] = cases_awaiting_assessment(app, api, world, 2)
+    ok(api.get("/api/v1/me", world.cw_aarhus))  # the token, made beforehand
+    postgres = app.config["FORTRIN_DATABASE_URL"].startswith("postgresql")
+    with statements(app) as seen:
+        ok(api.get(f"/api/v1/applications/{first}", world.cw_aarhus))
+    reads = [s for s in seen if "FROM application" in s and "JOIN vacancy" in s]
+    assert len(reads) == 1 and "application_event" in reads[0] and "compensation_card" in reads[0]
+    assert ("INSERT INTO audit_event" in reads[0]) is postgres
+    if postgres:
+        assert not [s for s in seen if s.lstrip().startswith("INSERT")]
+    with app.app_context():
+        rows = db.session().exec(
+            select(AuditEvent).where(AuditEvent.entity_id == first, AuditEvent.action == "read")
+        )
+        assert [(r.actor_id, r.entity) for r in rows] == [(world.cw_aarhus.id, "application")]
+    body = {"type": "assessment", "can_perform": True, "has_difficulty_getting_work": True,
+            "reasoning": LEGAL}  # fmt: skip
+    with statements(app) as seen:
+        ok(api.post(f"/api/v1/applications/{second}/events", world.cw_aarhus, json=body))
+    for table in ("vacancy", "organisation"):
+        assert not [s for s in seen if s.lstrip().startswith(f"SELECT {table}.id")], table
+    assert len([s for s in seen if s.lstrip().startswith("UPDATE application ")]) == 1

@@ -73,13 +73,14 @@ def test_a_batch_takes_the_same_statements_whatever_its_size(
     created_many, large = one_pass(app, TEN_DAYS_ON, batch=100)
     assert created_many == 9
     assert len(large) == len(small), (len(small), len(large))
-    # In batches of 4: three batches, each as many statements as the one batch above, less the
-    # reads that end the pass (one for the cases, one for the fast-track tasks).
+    # In batches of 4: three batches, each at most as many statements as the one batch above, less
+    # the reads that end the pass (one for the cases, one for the fast-track tasks). A later batch
+    # may ask for less: the vacancy and the people the first one read are still in the session.
     more = cases_awaiting_assessment(app, api, world, 10)
     created_more, batched = one_pass(app, TEN_DAYS_ON, batch=4)
     assert created_more == 10
     per_batch = len(small) - 2
-    assert len(batched) == 3 * per_batch + 2, (per_batch, len(batched))
+    assert 3 * (per_batch - 3) + 2 <= len(batched) <= 3 * per_batch + 2, (per_batch, len(batched))
     # Each case is left with its next look (none: the assessment reminder was the last) and its
     # place in the queue (5 working days after it arrived on 1 December).
     assert schedule_of(app, few + many + more) == {(None, datetime(2026, 12, 8).date())}

@@ -280,9 +280,9 @@ def get_application(application_id: str) -> Response:
 )
 def record_event(application_id: str) -> Response:
     with db.unit_of_work() as session:
-        cases.find_application(session, caller(), application_id)
+        found = cases.find_application(session, caller(), application_id, with_context=True)
         body = json_object()
-        application = cases.record_event(session, caller(), application_id, body)
+        application = cases.record_event(session, caller(), application_id, body, found)
         if body.get("type") == documents.REFUSAL.step:  # keep the letter as sent (issue 11)
             documents.keep_sent_refusal(session, caller(), application)
         return render(application_out(session, caller(), application))
