@@ -105,7 +105,7 @@ def find_application(
     the case and for writes, which record their own audit row. ``with_context``: read with it, in
     the same statement, what the answer shows (``_load``), for a write that answers with the case."""
     if with_context:
-        return _load(db, application_id, (application_scope(user),), None, with_timeline=False)
+        return _load(db, application_id, (application_scope(user),), None, with_timeline=True)
     application = db.exec(
         select(Application).where(Application.id == application_id, application_scope(user))
     ).first()
@@ -973,7 +973,10 @@ def record_event(
     moment = pa.Moment(
         now=clock.now(),
         today=clock.today(),
-        scheme_codes=frozenset(known_scheme_codes(db)),
+        # The registry's schemes, which only the minutes name.
+        scheme_codes=frozenset(
+            known_scheme_codes(db) if body.get("type") == "negotiation_held" else ()
+        ),
         negotiation_wait_days=int(current_app.config["FORTRIN_NEGOTIATION_WAIT_DAYS"]),
     )
     outcome = pa.decide(facts_of(db, application), user.role, body, moment)
@@ -1075,33 +1078,39 @@ def _append(
 ) -> int:
     """Move the case and append the timeline entry: who, when, what, from which state to which.
     Returns the entry's sequence number."""
-    db.info.get("timelines", {}).pop(application.id, None)  # read again with the new entry
     now = clock.now()
-    with db.no_autoflush:  # the case's changes are written once, with the entry (issue 12)
-        last = db.exec(
-            select(func.max(ApplicationEvent.seq)).where(
-                ApplicationEvent.application_id == application.id
-            )
-        ).one()
+    # The timeline read with the case (``find_application(with_context=True)``) gives the next
+    # number; else it is asked. Two writers racing for one number: the case's version refuses one.
+    known: list[ApplicationEvent] | None = db.info.get("timelines", {}).get(application.id)
+    if known is not None:
+        last = max((entry.seq for entry in known), default=0)
+    else:
+        with db.no_autoflush:  # the case's changes are written once, with the entry (issue 12)
+            last = db.exec(
+                select(func.max(ApplicationEvent.seq)).where(
+                    ApplicationEvent.application_id == application.id
+                )
+            ).one()
     pending = [
         entry.seq
         for entry in db.new
         if isinstance(entry, ApplicationEvent) and entry.application_id == application.id
     ]
     seq = max([int(last or 0), *pending]) + 1
-    db.add(
-        ApplicationEvent(
-            application_id=application.id,
-            seq=seq,
-            at=now,
-            type=event_type,
-            actor_id=user.id if user else None,
-            actor_role=user.role if user else "system",
-            from_state=application.state,
-            to_state=to_state,
-            data=data,
-        )
+    entry = ApplicationEvent(
+        application_id=application.id,
+        seq=seq,
+        at=now,
+        type=event_type,
+        actor_id=user.id if user else None,
+        actor_role=user.role if user else "system",
+        from_state=application.state,
+        to_state=to_state,
+        data=data,
     )
+    db.add(entry)
+    if known is not None:
+        known.append(entry)  # the answer shows the timeline with the new entry
     if to_state != application.state:
         application.state_since = now
     application.state = to_state
