@@ -343,35 +343,15 @@ def _by_id(db: Session, model: Any, ids: set[str | None]) -> dict[str, Any]:
 
 
 def _load_batch(db: Session, rows: list[Application]) -> _Batch:
+    """What the rules need of a batch of cases, in a fixed number of statements whatever its size;
+    the employers of an organisation and the caseworkers of a jobcentre are asked only for the
+    cases whose own employer user or caseworker (``batch_snapshot``) cannot be told."""
     vacancies: dict[str, Vacancy] = _by_id(db, Vacancy, {a.vacancy_id for a in rows})
     wanted = {a.applicant_id for a in rows} | {a.assignee_id for a in rows}
     wanted |= {v.created_by for v in vacancies.values()}
     users: dict[str, User] = _by_id(db, User, wanted)
     org_ids = {v.organisation_id for v in vacancies.values()}
     organisations: dict[str, Organisation] = _by_id(db, Organisation, set(org_ids))
-    employers: dict[str, list[str]] = {}
-    for user_id, org_id in db.exec(
-        select(User.id, User.organisation_id)
-        .where(
-            col(User.organisation_id).in_(org_ids),
-            User.role == "employer",
-            col(User.active).is_(True),
-        )
-        .order_by(col(User.id))
-    ):
-        employers.setdefault(str(org_id), []).append(user_id)
-    jobcentres = {a.handling_jobcentre_code for a in rows}
-    caseworkers: dict[str, list[str]] = {}
-    for user_id, code in db.exec(
-        select(User.id, User.jobcentre_code)
-        .where(
-            col(User.jobcentre_code).in_(jobcentres),
-            User.role == "caseworker",
-            col(User.active).is_(True),
-        )
-        .order_by(col(User.id))
-    ):
-        caseworkers.setdefault(str(code), []).append(user_id)
     last_caseworker: dict[str, str] = {}
     for application_id, user_id in db.exec(
         select(ApplicationEvent.application_id, User.id)
@@ -386,6 +366,40 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
         .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
     ):
         last_caseworker[application_id] = user_id  # the last one, by seq, wins
+    unposted = {
+        v.organisation_id
+        for v in vacancies.values()
+        if _employer_user(users.get(v.created_by or ""), v) is None
+    }
+    employers: dict[str, list[str]] = {}
+    if unposted:
+        for user_id, org_id in db.exec(
+            select(User.id, User.organisation_id)
+            .where(
+                col(User.organisation_id).in_(unposted),
+                User.role == "employer",
+                col(User.active).is_(True),
+            )
+            .order_by(col(User.id))
+        ):
+            employers.setdefault(str(org_id), []).append(user_id)
+    unhandled = {
+        a.handling_jobcentre_code
+        for a in rows
+        if _caseworker(users.get(a.assignee_id or ""), a) is None and a.id not in last_caseworker
+    }
+    caseworkers: dict[str, list[str]] = {}
+    if unhandled:
+        for user_id, code in db.exec(
+            select(User.id, User.jobcentre_code)
+            .where(
+                col(User.jobcentre_code).in_(unhandled),
+                User.role == "caseworker",
+                col(User.active).is_(True),
+            )
+            .order_by(col(User.id))
+        ):
+            caseworkers.setdefault(str(code), []).append(user_id)
     # Kept for as long as the transaction, so what renders the case next finds them in the session.
     db.info.setdefault("prefetched", []).extend(
         [*vacancies.values(), *users.values(), *organisations.values()]
@@ -400,6 +414,28 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
     )
 
 
+def _employer_user(creator: User | None, vacancy: Vacancy) -> User | None:
+    """The employer user who posted the vacancy, if still one of its organisation's."""
+    if (
+        creator is not None
+        and creator.active
+        and creator.organisation_id == vacancy.organisation_id
+    ):
+        return creator
+    return None
+
+
+def _caseworker(assignee: User | None, application: Application) -> User | None:
+    """The caseworker who took the case, if still one of the handling jobcentre's."""
+    if (
+        assignee is not None
+        and assignee.active
+        and assignee.jobcentre_code == application.handling_jobcentre_code
+    ):
+        return assignee
+    return None
+
+
 def batch_snapshot(batch: _Batch, application: Application) -> CaseSnapshot:
     """The case as the rules see it, from what the batch read, without a query. Who is told: the
     employer user who posted the vacancy (else every active employer user of the organisation); the
@@ -407,21 +443,13 @@ def batch_snapshot(batch: _Batch, application: Application) -> CaseSnapshot:
     all of that jobcentre's caseworkers."""
     vacancy = batch.vacancies[application.vacancy_id]
     applicant = batch.users[application.applicant_id or ""]
-    creator = batch.users.get(vacancy.created_by or "")
-    if (
-        creator is not None
-        and creator.active
-        and creator.organisation_id == vacancy.organisation_id
-    ):
+    creator = _employer_user(batch.users.get(vacancy.created_by or ""), vacancy)
+    if creator is not None:
         employer_ids: tuple[str, ...] = (creator.id,)
     else:
         employer_ids = batch.employers.get(vacancy.organisation_id, ())
-    assignee = batch.users.get(application.assignee_id or "")
-    if (
-        assignee is not None
-        and assignee.active
-        and assignee.jobcentre_code == application.handling_jobcentre_code
-    ):
+    assignee = _caseworker(batch.users.get(application.assignee_id or ""), application)
+    if assignee is not None:
         caseworker_ids: tuple[str, ...] = (assignee.id,)
     elif application.id in batch.last_caseworker:
         caseworker_ids = (batch.last_caseworker[application.id],)
