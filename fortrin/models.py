@@ -318,6 +318,15 @@ class CaseTally(SQLModel, table=True):
     is a sum over these rows (fortrin/tally.py)."""
 
     __tablename__ = "case_tally"
+    # A jobcentre's rows from a day on (the caseworker's total), read from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_case_tally_jobcentre_ends",
+            "handling_jobcentre_code",
+            "ends_on",
+            postgresql_include=["cases"],
+        ),
+    )
 
     handling_jobcentre_code: str = Field(primary_key=True, max_length=3)
     state: str = Field(primary_key=True, max_length=40)

@@ -121,6 +121,12 @@ def upgrade() -> None:
         sa.Column("cases", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("handling_jobcentre_code", "state", "ends_on"),
     )
+    op.create_index(
+        "ix_case_tally_jobcentre_ends",
+        "case_tally",
+        ["handling_jobcentre_code", "ends_on"],
+        postgresql_include=["cases"],
+    )
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         op.execute(
