@@ -123,9 +123,15 @@ def create(db: Session, user: User, body: dict[str, Any]) -> Breach:
 
 
 def list_for(
-    db: Session, user: User, limit: int, offset: int, cursor: str | None = None
+    db: Session,
+    user: User,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+    backward: bool = False,
 ) -> list[tuple[Breach, str]]:
-    """Newest finding first (by key: ``cursor``, the value of ``next_cursor``)."""
+    """Newest finding first (by key: ``cursor``, the value of ``next_cursor``); ``backward``: the
+    rows before ``cursor`` instead, oldest first (a web page's "Forrige", ``paging.page_of``)."""
     if user.role not in ("caseworker", "admin"):
         raise Forbidden("Kun jobcentre og administratorer kan se overtrædelser.")
     query = (
@@ -134,7 +140,10 @@ def list_for(
         .where(scope(user))
     )
     order = (col(Breach.found_on), col(Breach.created_at), col(Breach.id))
-    rows = db.exec(paging.apply(query, order, (date, datetime, str), cursor, limit, offset))
+    kinds = (date, datetime, str)
+    rows = db.exec(
+        paging.apply(query, order, kinds, cursor, limit, offset, descending=not backward)
+    )
     return [(breach, name) for breach, name in rows]
 
 

@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, event, func, inspect, or_, update
+from sqlalchemy import and_, event, func, inspect, or_, union_all, update
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -336,9 +337,10 @@ class QueuePage:
     overdue_total: int
     neighbour_total: int
     mine_total: int
-    page: int
-    pages: int
     per_page: int
+    first: int = 1  # where the first row stands in the queue, from 1
+    next_cursor: str | None = None  # ``after`` of the next page; None on the last
+    previous_cursor: str | None = None  # ``before`` of the page before; None on the first
 
 
 def queue_due(application: Application) -> date | None:
@@ -412,14 +414,17 @@ def caseworker_queue(
     neighbour_only: bool = False,
     mine_only: bool = False,
     search: str = "",
-    page: int = 1,
+    after: str | None = None,
+    before: str | None = None,
     per_page: int = QUEUE_PAGE_SIZE,
 ) -> QueuePage:
-    """The open cases the caller sees (``application_scope``), sorted and paged in the database:
-    by due date (``queue_due``), so the most overdue first, then the cases without one; oldest first
-    within a day. Filters: one open state, overdue only, routed here under bek. § 7 only, the
-    caller's own cases only (``assignee_id``), and a search on the applicant's name or the vacancy's
-    title. One audit row per case on the page."""
+    """The open cases the caller sees (``application_scope``), sorted and paged by key in the
+    database: by due date (``queue_due``), so the most overdue first, then the cases without one;
+    oldest first within a day. A page starts after the cursor ``after`` (a page's
+    ``next_cursor``) or ends before ``before`` (its ``previous_cursor``); neither: the first page.
+    Filters: one open state, overdue only, routed here under bek. § 7 only, the caller's own cases
+    only (``assignee_id``), and a search on the applicant's name or the vacancy's title. One audit
+    row per case on the page; the number of statements does not depend on the page's length."""
     problems: dict[str, str] = {}
     if state is not None and state not in QUEUE_STATES:
         problems["state"] = "ukendt status"
@@ -427,8 +432,12 @@ def caseworker_queue(
         problems["search"] = f"højst {QUEUE_SEARCH_MAX} tegn"
     elif not search.isprintable():
         problems["search"] = "må ikke indeholde kontroltegn"
-    if page < 1 or per_page < 1:
-        problems["page"] = "skal være 1 eller derover"
+    if per_page < 1:
+        problems["per_page"] = "skal være 1 eller derover"
+    try:
+        start = paging.bound(after, before, _QUEUE_KINDS, nullable=(0,))
+    except ValidationFailed as error:
+        problems.update(error.fields)
     if problems:
         raise ValidationFailed(problems)
     today = clock.today()
@@ -471,32 +480,84 @@ def caseworker_queue(
             )
         )
     total = int(db.exec(select(func.count()).select_from(Application).where(*conditions)).one())
-    rows = db.exec(
-        select(Application)
-        .where(*conditions)
-        .order_by(
-            col(Application.queue_due_on).asc().nulls_last(),  # no due date: last (as indexed)
-            col(Application.state_since),
-            col(Application.id),
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    _prefetch(db, rows)
+    page = paging.page_of(
+        _queue_rows(db, conditions, start, per_page + 1), start, per_page, _queue_key
+    )
+    _prefetch(db, page.rows)
     audit.record_many(
-        db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
+        db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in page.rows]
     )
     return QueuePage(
-        rows=list(rows),
+        rows=page.rows,
         total=total,
         open_total=int(open_total),
         overdue_total=int(overdue_total),
         neighbour_total=int(neighbour_total),
         mine_total=int(mine_total),
-        page=page,
-        pages=max(1, -(-total // per_page)),
         per_page=per_page,
+        first=page.first,
+        next_cursor=page.next_cursor,
+        previous_cursor=page.previous_cursor,
     )
+
+
+# The queue's order, that of ix_application_jobcentre_queue: by due date with the cases without one
+# last, then by how long the case has been in its state, then by id (unique: the key of a page).
+_QUEUE_KINDS = (date, datetime, str)
+
+
+def _queue_key(application: Application) -> tuple[date | None, datetime, str]:
+    return application.queue_due_on, application.state_since, application.id
+
+
+def _queue_runs(start: paging.Bound | None) -> list[ColumnElement[bool]]:
+    """The queue is two runs of its index: the cases with a due date, then those without one. Which
+    cases of each to read from ``start`` (in reading order: the reverse when ``start.backward``);
+    a run that cannot hold a row of the page is left out. Each run is one range of the index, which
+    a single condition with ``OR queue_due_on IS NULL`` would not be on either database."""
+    due, since, key = (
+        col(Application.queue_due_on),
+        col(Application.state_since),
+        col(Application.id),
+    )
+    dated, undated = due.is_not(None), due.is_(None)
+    if start is None:
+        return [dated, undated]
+    if start.key[0] is None:  # the key is in the undated run
+        keyed = and_(undated, paging.beyond((since, key), start.key[1:], start.backward))
+        return [keyed, dated] if start.backward else [keyed]
+    keyed = and_(dated, paging.beyond((due, since, key), start.key, start.backward))
+    return [keyed] if start.backward else [keyed, undated]
+
+
+def _queue_rows(
+    db: Session, conditions: list[ColumnElement[bool]], start: paging.Bound | None, limit: int
+) -> list[Application]:
+    """At most ``limit`` cases of the queue from ``start``, in reading order, in one statement: the
+    runs (``_queue_runs``), each read in its order up to ``limit``, joined and sorted again."""
+    backward = start is not None and start.backward
+
+    def ordered(columns: Sequence[Any]) -> list[Any]:
+        return [c.desc() if backward else c.asc() for c in columns]
+
+    # Each run in the index's order, the due date too (NULL all through the second run), so that
+    # PostgreSQL reads it from the index instead of sorting it.
+    order = (col(Application.queue_due_on), col(Application.state_since), col(Application.id))
+    runs = [
+        select(Application).where(*conditions, run).order_by(*ordered(order)).limit(limit)
+        for run in _queue_runs(start)
+    ]
+    if len(runs) == 1:
+        return list(db.exec(runs[0]).all())
+    both = aliased(Application, union_all(*(select(run.subquery()) for run in runs)).subquery())
+    due = col(both.queue_due_on)
+    query = (
+        select(both)
+        .order_by(due.desc().nulls_first() if backward else due.asc().nulls_last())
+        .order_by(*ordered((col(both.state_since), col(both.id))))
+        .limit(limit)
+    )
+    return list(db.exec(query).all())
 
 
 # Capital letters SQLite's lower() leaves as they are (it folds ASCII only): the Danish ones and the
@@ -524,6 +585,17 @@ def list_vacancies(
 ) -> tuple[list[Vacancy], int]:
     """With ``accepting``, only open vacancies whose application deadline has not passed: those an
     applicant can still apply to (004 § 3.5)."""
+    conditions = _vacancy_conditions(user, state, accepting)
+    total = db.exec(select(func.count()).select_from(Vacancy).where(*conditions)).one()
+    order = (col(Vacancy.created_at), col(Vacancy.id))
+    query = select(Vacancy).where(*conditions)
+    rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
+    return list(rows), int(total)
+
+
+def _vacancy_conditions(
+    user: User, state: str | None, accepting: bool
+) -> list[ColumnElement[bool]]:
     conditions = [vacancy_scope(user)]
     if state is not None:
         if state not in ("open", "filled", "withdrawn"):
@@ -532,14 +604,36 @@ def list_vacancies(
     if accepting:  # the SQL form of pa.check_application_in_time
         conditions.append(col(Vacancy.state) == "open")
         conditions.append(col(Vacancy.application_deadline) >= clock.today())
+    return conditions
+
+
+VACANCY_PAGE_SIZE = 25
+
+
+def vacancy_page(
+    db: Session,
+    user: User,
+    *,
+    accepting: bool = False,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = VACANCY_PAGE_SIZE,
+) -> tuple[paging.Page[Vacancy], int]:
+    """The vacancies of ``list_vacancies``, newest first, and their total: the web pages' page read
+    by key from ``after`` (a page's ``next_cursor``) or ``before`` (its ``previous_cursor``)."""
+    start = paging.bound(after, before, (datetime, str))
+    conditions = _vacancy_conditions(user, None, accepting)
     total = db.exec(select(func.count()).select_from(Vacancy).where(*conditions)).one()
     order = (col(Vacancy.created_at), col(Vacancy.id))
-    query = select(Vacancy).where(*conditions)
-    rows = db.exec(paging.apply(query, order, (datetime, str), cursor, limit, offset)).all()
-    return list(rows), int(total)
+    rows = db.exec(paging.read(select(Vacancy).where(*conditions), order, start, per_page)).all()
+    return paging.page_of(rows, start, per_page, lambda v: (v.created_at, v.id)), int(total)
 
 
 def timeline(db: Session, application_id: str) -> list[ApplicationEvent]:
+    """The case's entries in order (read with the case by ``get_application`` when it was)."""
+    known: list[ApplicationEvent] | None = db.info.get("timelines", {}).get(application_id)
+    if known is not None:
+        return list(known)
     return list(
         db.exec(
             select(ApplicationEvent)
@@ -673,8 +767,18 @@ def blockers(db: Session, vacancy: Vacancy, user: User | None = None) -> list[Bl
     With ``user``, only the applications that user may see are listed (the vacancy is blocked all the
     same); without, all of them (the rule itself).
     """
-    conditions = [
-        col(Application.vacancy_id) == vacancy.id,
+    return blockers_of(db, [vacancy.id], user).get(vacancy.id, [])
+
+
+def blockers_of(
+    db: Session, vacancy_ids: Sequence[str], user: User | None = None
+) -> dict[str, list[Blocker]]:
+    """``blockers`` of several vacancies in one query (a page of them, issue 12), by vacancy; a
+    vacancy without any is left out."""
+    if not vacancy_ids:
+        return {}
+    conditions: list[ColumnElement[bool]] = [
+        col(Application.vacancy_id).in_(vacancy_ids),
         col(Application.state).in_(list(pa.BLOCKING)),
     ]
     if user is not None:
@@ -682,11 +786,13 @@ def blockers(db: Session, vacancy: Vacancy, user: User | None = None) -> list[Bl
     rows = db.exec(
         select(Application).where(*conditions).order_by(col(Application.created_at))
     ).all()
-    return [
-        Blocker(application.id, duty.duty, duty.owner, duty.label_da)
-        for application in rows
-        for duty in pa.outstanding_duties(application.state)
-    ]
+    found: dict[str, list[Blocker]] = {}
+    for application in rows:
+        found.setdefault(application.vacancy_id, []).extend(
+            Blocker(application.id, duty.duty, duty.owner, duty.label_da)
+            for duty in pa.outstanding_duties(application.state)
+        )
+    return found
 
 
 def fill_vacancy(db: Session, user: User, vacancy_id: str, body: dict[str, Any]) -> Vacancy:

@@ -371,35 +371,13 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
         for v in vacancies.values()
         if _employer_user(users.get(v.created_by or ""), v) is None
     }
-    employers: dict[str, list[str]] = {}
-    if unposted:
-        for user_id, org_id in db.exec(
-            select(User.id, User.organisation_id)
-            .where(
-                col(User.organisation_id).in_(unposted),
-                User.role == "employer",
-                col(User.active).is_(True),
-            )
-            .order_by(col(User.id))
-        ):
-            employers.setdefault(str(org_id), []).append(user_id)
     unhandled = {
         a.handling_jobcentre_code
         for a in rows
         if _caseworker(users.get(a.assignee_id or ""), a) is None and a.id not in last_caseworker
     }
-    caseworkers: dict[str, list[str]] = {}
-    if unhandled:
-        for user_id, code in db.exec(
-            select(User.id, User.jobcentre_code)
-            .where(
-                col(User.jobcentre_code).in_(unhandled),
-                User.role == "caseworker",
-                col(User.active).is_(True),
-            )
-            .order_by(col(User.id))
-        ):
-            caseworkers.setdefault(str(code), []).append(user_id)
+    employers = _active_by(db, col(User.organisation_id), unposted, "employer")
+    caseworkers = _active_by(db, col(User.jobcentre_code), unhandled, "caseworker")
     # Kept for as long as the transaction, so what renders the case next finds them in the session.
     db.info.setdefault("prefetched", []).extend(
         [*vacancies.values(), *users.values(), *organisations.values()]
@@ -408,10 +386,24 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
         vacancies,
         users,
         organisations,
-        {org: tuple(ids) for org, ids in employers.items()},
-        {code: tuple(ids) for code, ids in caseworkers.items()},
+        employers,
+        caseworkers,
         last_caseworker,
     )
+
+
+def _active_by(db: Session, column: Any, keys: set[str], role: str) -> dict[str, tuple[str, ...]]:
+    """The active users of ``role`` whose ``column`` is one of ``keys``, by key (none asked when
+    there is no key)."""
+    found: dict[str, list[str]] = {}
+    if keys:
+        for user_id, key in db.exec(
+            select(User.id, column)
+            .where(column.in_(keys), User.role == role, col(User.active).is_(True))
+            .order_by(col(User.id))
+        ):
+            found.setdefault(str(key), []).append(user_id)
+    return {key: tuple(ids) for key, ids in found.items()}
 
 
 def _employer_user(creator: User | None, vacancy: Vacancy) -> User | None:
@@ -777,14 +769,19 @@ def for_user(
     offset: int,
     unread: bool = False,
     cursor: str | None = None,
+    backward: bool = False,
 ) -> list[Notification]:
-    """Newest first (by key: ``cursor``, the value of ``next_cursor``)."""
+    """Newest first (by key: ``cursor``, the value of ``next_cursor``); ``backward``: the messages
+    before ``cursor`` instead, oldest first (a web page's "Forrige", ``paging.page_of``)."""
     conditions = [col(Notification.recipient_id) == user.id]
     if unread:
         conditions.append(col(Notification.read_at).is_(None))
     order = (col(Notification.created_at), col(Notification.id))
     query = select(Notification).where(and_(*conditions))
-    return list(db.exec(paging.apply(query, order, (datetime, int), cursor, limit, offset)))
+    kinds = (datetime, int)
+    return list(
+        db.exec(paging.apply(query, order, kinds, cursor, limit, offset, descending=not backward))
+    )
 
 
 def next_cursor(rows: list[Notification], limit: int) -> str | None:

@@ -4,6 +4,7 @@ into the database (their states and ages are the point here, not how they got th
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from datetime import date, datetime, time, timedelta
@@ -62,7 +63,8 @@ def insert(app: Flask, vacancy_id: str, applicant_id: str, *specs: dict[str, Any
 
 
 def queue_html(client: FlaskClient, query: str = "", status: int = 200) -> str:
-    response = client.get(f"/{query}")
+    """The home page with ``query`` ("?status=..."), or at the path of a link ("/?efter=...")."""
+    response = client.get(query if query.startswith("/") else f"/{query}")
     page = response.get_data(as_text=True)
     assert response.status_code == status, page[:3000]
     return page
@@ -72,6 +74,21 @@ def listed(page: str) -> list[str]:
     """The case ids in the queue's table, in order."""
     match = re.search(r'<table class="table table--compact.*?</table>', page, re.S)
     return re.findall(r'href="/applications/([0-9a-f]+)"', match.group(0)) if match else []
+
+
+def _arrow(page: str, which: str) -> str | None:
+    match = re.search(rf'<a href="([^"]+)" class="button button-arrow button-{which}"', page)
+    return html.unescape(match.group(1)) if match else None
+
+
+def next_link(page: str) -> str | None:
+    """Where the page's "Næste" goes (a list paged by key, issue 12), None without one."""
+    return _arrow(page, "next")
+
+
+def previous_link(page: str) -> str | None:
+    """Where the page's "Forrige" goes, None without one."""
+    return _arrow(page, "previous")
 
 
 def setup(app: Flask, api: Api, world: World) -> tuple[str, str]:
@@ -196,19 +213,23 @@ def test_pages_of_fifty_with_danish_counts_and_one_audit_row_per_case_shown(
     first = queue_html(client)
     assert "Viser 1-50 af 1.050 sager" in first
     assert listed(first) == ids[:50]  # all overdue: the oldest first
-    assert 'aria-current="page"' in first and "Side 1 af 21" in first
-    assert 'href="/?side=2"' in first and 'href="/?side=21"' in first
-    second = queue_html(client, "?side=2")
+    assert previous_link(first) is None and "side=" not in first  # no page numbers (issue 12)
+    second = queue_html(client, str(next_link(first)))
     assert "Viser 51-100 af 1.050 sager" in second and listed(second) == ids[50:100]
-    last = queue_html(client, "?side=21")
+    back = queue_html(client, str(previous_link(second)))
+    assert "Viser 1-50 af 1.050 sager" in back and listed(back) == ids[:50]
+    last = second
+    for _ in range(19):
+        last = queue_html(client, str(next_link(last)))
     assert "Viser 1.001-1.050 af 1.050 sager" in last and listed(last) == ids[1000:]
+    assert next_link(last) is None and "1.001-1.050 af 1.050" in last  # also between the arrows
     with app.app_context():
         shown = db.session().exec(
             select(AuditEvent.entity_id).where(
                 AuditEvent.action == "list", AuditEvent.actor_id == world.cw_aarhus.id
             )
         )
-        assert sorted(shown) == sorted(ids[:100] + ids[1000:])
+        assert sorted(shown) == sorted(ids[:50] + ids)  # the first page twice
 
 
 def test_filters_and_search(app: Flask, api: Api, client: FlaskClient, world: World) -> None:
@@ -294,12 +315,13 @@ def test_bad_parameters_are_named_on_the_page_never_a_server_error(
         assert 'id="queue-state"' in page and 'aria-invalid="true"' in page and not listed(page)
     page = queue_html(client, "?soeg=" + "a" * 101, 400)
     assert "Skriv højst 100 tegn." in page and not listed(page)
-    for side in ("abc", "0", "-1", "1.5", "9999999", "%D9%A3"):
+    # An address with a page number from before the pages were read by key (issue 12).
+    for side in ("2", "abc", "0", "-1", "1.5", "9999999", "%D9%A3"):
         page = queue_html(client, f"?side={side}", 400)
-        assert "er ikke et sidetal." in page and 'href="/">Gå til første side' in page
-    page = queue_html(client, "?side=3&overskredet=1")
-    assert "Side 3 findes ikke: der er 2 sider." in page and not listed(page)
-    assert 'href="/?overskredet=1&amp;side=2">Gå til den sidste side' in page
+        assert "Siderne har ikke længere numre" in page and not listed(page)
+        assert 'href="/">Gå til første side' in page
+    page = queue_html(client, "?side=3&overskredet=1", 400)
+    assert 'href="/?overskredet=1">Gå til første side' in page and not listed(page)
     # Values the form never sends are ignored; control characters are dropped.
     assert len(listed(queue_html(client, "?overskredet=ja&paragraf7=on&side=%201"))) == 50
     assert len(listed(queue_html(client, "?soeg=%01&status=%1Fawaiting_assessment"))) == 50

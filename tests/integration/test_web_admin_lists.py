@@ -21,6 +21,7 @@ from fortrin import db
 from fortrin.blueprints.web.admin import danish_sort_key
 from fortrin.models import User, new_id
 from tests.integration.conftest import World, make_user
+from tests.integration.test_queue import next_link, previous_link
 from tests.integration.test_web_every_path import browser, page_of, post, text
 
 REGIONS = (
@@ -224,20 +225,23 @@ def test_the_users_are_counted_and_paged_in_the_database(app: Flask, world: Worl
     assert "Deaktiverede: <strong>110</strong>" in page and "Aktive: <strong>998</strong>" in page
     assert "Viser 1-50 af 1.108 brugere" in page and len(user_rows(page)) == 50
     assert world.admin.id in user_rows(page)[:8]  # the newest first
-    assert 'href="/admin/users?side=2"' in page and 'href="/admin/users?side=23"' in page
-    second = page_of(admin, "/admin/users?side=2")
+    # Paged by key (issue 12): "Forrige" and "Næste", no page numbers.
+    assert previous_link(page) is None and "side=" not in page
+    second = page_of(admin, str(next_link(page)))
     assert "Viser 51-100 af 1.108 brugere" in second and set(user_rows(second)).isdisjoint(
         user_rows(page)
     )
-    last = page_of(admin, "/admin/users?side=23")
+    last = second
+    for _ in range(21):
+        last = page_of(admin, str(next_link(last)))
     assert "Viser 1.101-1.108 af 1.108 brugere" in last and len(user_rows(last)) == 8
-    assert "Borger 1 Masse" in last  # the oldest last
-    beyond = page_of(admin, "/admin/users?side=99")
-    assert "Side 99 findes ikke: der er 23 sider." in beyond and "Gå til den sidste side" in beyond
+    assert "Borger 1 Masse" in last and next_link(last) is None  # the oldest last
     # The filters are kept on the page links.
     deactivated = page_of(admin, "/admin/users?status=deaktiverede&rolle=applicant")
     assert "Viser 1-50 af 110 brugere" in deactivated
-    assert 'href="/admin/users?rolle=applicant&amp;status=deaktiverede&amp;side=2"' in deactivated
+    assert str(next_link(deactivated)).startswith(
+        "/admin/users?rolle=applicant&status=deaktiverede&efter="
+    )
     assert '<option value="deaktiverede" selected>' in deactivated
 
 
@@ -269,11 +273,14 @@ def test_the_users_are_searched_by_name_or_email_and_filtered(app: Flask, world:
         ("rolle=superuser", 400, "Vælg en rolle på listen."),
         ("status=maybe", 400, "Vælg en status på listen."),
         ("soeg=" + "x" * 101, 400, "Skriv højst 100 tegn."),
-        ("side=abc", 400, "«abc» er ikke et sidetal."),
-        ("side=0", 400, "«0» er ikke et sidetal."),
-        ("side=-2", 400, "«-2» er ikke et sidetal."),
-        ("side=99999999999", 400, "er ikke et sidetal."),
-        ("side=%EF%BC%91", 400, "er ikke et sidetal."),  # a full-width digit one
+        # Page numbers are gone (issue 12): the pages are read by key.
+        ("side=2", 400, "Siderne har ikke længere numre"),
+        ("side=abc", 400, "Siderne har ikke længere numre"),
+        ("side=0", 400, "Siderne har ikke længere numre"),
+        ("side=%EF%BC%91", 400, "Siderne har ikke længere numre"),  # a full-width digit one
+        ("side=1", 200, "Viser 1-8 af 8 brugere"),
+        ("efter=abc", 400, "Adressen peger ikke på en side i listen."),
+        ("foer=" + "A" * 600, 400, "Adressen peger ikke på en side i listen."),
         ("soeg=%07%1F", 200, "Viser 1-8 af 8 brugere"),
         ("soeg=%00", 422, "Der opstod en fejl"),
         ("soeg=%27%20OR%201%3D1--", 200, "Ingen brugere passer"),

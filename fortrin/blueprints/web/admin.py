@@ -19,12 +19,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_required
 from sqlalchemy import func, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from fortrin import accounts, cards, db, reference, registry
-from fortrin.blueprints.web import bp, confirm
+from fortrin import accounts, cards, db, paging, reference, registry
+from fortrin.blueprints.web import bp, confirm, listing
 from fortrin.blueprints.web.admin_and_cards import admin_user
-from fortrin.blueprints.web.pages import _number, _page_numbers
 from fortrin.cases import _text_matches
 from fortrin.errors import DomainError, NotFound, ValidationFailed
 from fortrin.i18n import N_
@@ -104,6 +104,8 @@ def _decimal(raw: str | None) -> Decimal | None:
 
 
 def _choices() -> dict[str, Any]:
+    """The choices of the user forms: reference data (the public employers, some thousands at most;
+    the jobcentres and the 98 municipalities), not lists that grow with the cases."""
     session = db.session()
     return {
         "roles": ROLES,
@@ -117,12 +119,6 @@ def _query_text(name: str) -> str:
     """A query parameter as text; control characters (a NUL byte, which PostgreSQL refuses in
     text) are dropped, not searched."""
     return "".join(ch for ch in request.args.get(name) or "" if ch.isprintable()).strip()
-
-
-def _query_page() -> tuple[int, str]:
-    """The page number (``side``) and what was given; 0 when it is not a page number."""
-    raw = (request.args.get("side") or "1").strip()
-    return (int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0), raw
 
 
 SEARCH_MAX = 100
@@ -170,6 +166,7 @@ ROUTING_PROBLEMS = {
     ),
     "region": ("routing-region", N_("Region"), N_("Vælg en region på listen.")),
 }
+ROUTING_CHANGES_SHOWN = 100
 # Danish alphabetical order: Æ, Ø and Å after Z.
 _DANISH_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
 
@@ -299,9 +296,13 @@ def admin_routing() -> ResponseReturnValue:
         ]
         if rows:
             groups.append((region_code, region_name, rows))
-    changes = _routing_changes(
-        reference.list_changes(session)[:100], names, {m.code: m.name for m in municipalities}
-    )
+    # The newest changes only, read as such (the whole history is in the reference_change table).
+    newest = session.exec(
+        select(ReferenceChange)
+        .order_by(col(ReferenceChange.at).desc(), col(ReferenceChange.id).desc())
+        .limit(ROUTING_CHANGES_SHOWN)
+    ).all()
+    changes = _routing_changes(list(newest), names, {m.code: m.name for m in municipalities})
     return render_template(
         "admin_routing.html",
         groups=groups,
@@ -309,9 +310,9 @@ def admin_routing() -> ResponseReturnValue:
         filters=filters,
         filtered=any(filters.values()),
         shown=len(shown),
-        shown_text=_number(len(shown)),
-        total_text=_number(len(municipalities)),
-        regions_text=_number(len(regions)),
+        shown_text=listing.number(len(shown)),
+        total_text=listing.number(len(municipalities)),
+        regions_text=listing.number(len(regions)),
         errors={name: gettext(text) for name, text in errors.items()},
         labels={
             name: (ROUTING_PROBLEMS[name][0], gettext(ROUTING_PROBLEMS[name][1])) for name in errors
@@ -368,6 +369,9 @@ def admin_routing_edit(code: str) -> ResponseReturnValue:
 # --- users ---------------------------------------------------------------------------------------
 
 USERS_PER_PAGE = 50
+# Newest first; the id, unique, orders those made in the same instant (a page's key).
+USER_ORDER = (col(User.created_at), col(User.id))
+USER_KEY_KINDS = (datetime, str)
 # The users' list: its query parameters, Danish as the page.
 USER_FILTERS = ("soeg", "rolle", "status")
 USER_STATES = (("aktive", N_("Aktive")), ("deaktiverede", N_("Deaktiverede")))
@@ -409,9 +413,8 @@ def _belongs_to(choices: dict[str, Any]) -> Callable[[User], str]:
 
 def _users_page(choices: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """The list of users: searched (name or e-mail, Æ, Ø and Å too), filtered by role and status,
-    counted and paged in the database, newest first."""
+    counted and paged by key in the database, newest first."""
     filters = {name: _query_text(name) for name in USER_FILTERS}
-    page, raw_page = _query_page()
     active: dict[str, Any] = {name: value for name, value in filters.items() if value}
     session = db.session()
     counts = dict(session.exec(select(User.active, func.count()).group_by(col(User.active))).all())
@@ -419,17 +422,43 @@ def _users_page(choices: dict[str, Any]) -> tuple[dict[str, Any], int]:
         "filters": filters,
         "filtered": bool(active),
         "user_states": USER_STATES,
-        "page_url": lambda number: url_for(
-            "web.admin_users", **active, **({"side": number} if number > 1 else {})
-        ),
-        "everyone": _number(sum(counts.values())),
-        "active_total": _number(counts.get(True, 0)),
-        "inactive_total": _number(counts.get(False, 0)),
+        "first_url": url_for("web.admin_users", **active),
+        "everyone": listing.number(sum(counts.values())),
+        "active_total": listing.number(counts.get(True, 0)),
+        "inactive_total": listing.number(counts.get(False, 0)),
         "listing": None,
         "errors": {},
         "labels": {},
-        "bad_page": raw_page if page < 1 else None,
+        "page_problem": None,
     }
+    problems = _user_filter_problems(filters)
+    start: paging.Bound | None = None
+    try:
+        start = paging.bound(*listing.cursors(), USER_KEY_KINDS)
+    except ValidationFailed as error:
+        context["page_problem"] = listing.page_problem(error)
+    if problems:
+        context["errors"] = {name: gettext(USER_PROBLEMS[name][2]) for name in problems}
+        context["labels"] = {
+            name: (USER_PROBLEMS[name][0], gettext(USER_PROBLEMS[name][1])) for name in problems
+        }
+    if problems or context["page_problem"]:
+        return context, 400
+    conditions = _user_conditions(filters)
+    total = int(session.exec(select(func.count()).select_from(User).where(*conditions)).one())
+    query = select(User).where(*conditions)
+    fetched = session.exec(paging.read(query, USER_ORDER, start, USERS_PER_PAGE)).all()
+    page = paging.page_of(fetched, start, USERS_PER_PAGE, lambda u: (u.created_at, u.id))
+    belongs_to = _belongs_to(choices)
+    context.update(
+        listing={"total": total},
+        rows=[UserRow(u.id, u.name, u.email, u.role, belongs_to(u), u.active) for u in page.rows],
+        pages=listing.paged("web.admin_users", active, page, total),
+    )
+    return context, 200
+
+
+def _user_filter_problems(filters: dict[str, str]) -> list[str]:
     problems = []
     if len(filters["soeg"]) > SEARCH_MAX:
         problems.append("search")
@@ -437,14 +466,10 @@ def _users_page(choices: dict[str, Any]) -> tuple[dict[str, Any], int]:
         problems.append("role")
     if filters["status"] and filters["status"] not in dict(USER_STATES):
         problems.append("status")
-    if problems:
-        context["errors"] = {name: gettext(USER_PROBLEMS[name][2]) for name in problems}
-        context["labels"] = {
-            name: (USER_PROBLEMS[name][0], gettext(USER_PROBLEMS[name][1])) for name in problems
-        }
-        return context, 400
-    if page < 1:
-        return context, 400
+    return problems
+
+
+def _user_conditions(filters: dict[str, str]) -> list[ColumnElement[bool]]:
     conditions = []
     if filters["soeg"]:
         term = filters["soeg"]
@@ -455,28 +480,7 @@ def _users_page(choices: dict[str, Any]) -> tuple[dict[str, Any], int]:
         conditions.append(col(User.role) == filters["rolle"])
     if filters["status"]:
         conditions.append(col(User.active).is_(filters["status"] == "aktive"))
-    total = int(session.exec(select(func.count()).select_from(User).where(*conditions)).one())
-    users = session.exec(
-        select(User)
-        .where(*conditions)
-        .order_by(col(User.created_at).desc(), col(User.id))
-        .limit(USERS_PER_PAGE)
-        .offset((page - 1) * USERS_PER_PAGE)
-    ).all()
-    pages = max(1, -(-total // USERS_PER_PAGE))
-    belongs_to = _belongs_to(choices)
-    first = (page - 1) * USERS_PER_PAGE + 1
-    context.update(
-        listing={"total": total, "page": page, "pages": pages},
-        rows=[UserRow(u.id, u.name, u.email, u.role, belongs_to(u), u.active) for u in users],
-        beyond=total > 0 and page > pages,
-        first=_number(first),
-        last=_number(first + len(users) - 1),
-        total=_number(total),
-        pages_text=_number(pages),
-        page_numbers=_page_numbers(min(page, pages), pages),
-    )
-    return context, 200
+    return conditions
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -714,6 +718,8 @@ def admin_organisations() -> ResponseReturnValue:
             lambda: accounts.create_organisation(session, **data), N_("Organisationen er oprettet.")
         )
         return redirect(url_for("web.admin_organisations"))
+    # Every public employer on one page: reference data, some thousands at most (issue 12 pages the
+    # lists that grow with the cases and the people).
     organisations = session.exec(select(Organisation).order_by(col(Organisation.name))).all()
     municipalities = [(m.code, m.name) for m in reference.list_municipalities(session)]
     return render_template(

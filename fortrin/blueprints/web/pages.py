@@ -17,11 +17,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from icalendar import Calendar
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from fortrin import (
     accounts,
-    applicants,
     cards,
     cases,
     clock,
@@ -33,13 +33,23 @@ from fortrin import (
 )
 from fortrin.blueprints.api.cards import CardOut, card_out
 from fortrin.blueprints.feeds import calendar_response
-from fortrin.blueprints.web import bp, confirm, safe_next
+from fortrin.blueprints.web import bp, confirm, listing, safe_next
 from fortrin.blueprints.web.forms import EVENT_FORMS, body_from_form, field_id, in_form_order
 from fortrin.blueprints.web.timeline import Names, codes_of, timeline_views
 from fortrin.errors import Conflict, Forbidden, ValidationFailed
 from fortrin.i18n import LANGUAGES, N_
-from fortrin.models import Application, Jobcentre, Municipality, Scheme, User, Vacancy
-from fortrin.presenters import ApplicationOut, application_out, vacancy_out
+from fortrin.models import (
+    Application,
+    CompensationCard,
+    Jobcentre,
+    Municipality,
+    Notification,
+    Organisation,
+    Scheme,
+    User,
+    Vacancy,
+)
+from fortrin.presenters import ApplicationOut, application_out
 from fortrin.registry import list_schemes
 from fortrin.workflows import preferential_access as pa
 
@@ -252,26 +262,10 @@ def _queue_row(application: Application, today: date) -> QueueRow:
     )
 
 
-def _page_numbers(page: int, pages: int) -> list[int | None]:
-    """The page links DKFDS's pagination shows (None: the dots between them)."""
-    if pages <= 7:
-        return list(range(1, pages + 1))
-    if page < 5:
-        return [1, 2, 3, 4, 5, None, pages]
-    if page + 4 > pages:
-        return [1, None, *range(pages - 4, pages + 1)]
-    return [1, None, page - 1, page, page + 1, None, pages]
-
-
-def _number(value: int) -> str:
-    """5.000 in Danish, 5,000 in English."""
-    return format_decimal(value, locale=_date_locale())
-
-
 def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
-    """The queue's page: filters and page from the query string, sorted and paged in the database
-    (``cases.caseworker_queue``). A bad parameter is named on the page (400), never a server error;
-    a page after the last is said to be so, with a link to the last."""
+    """The queue's page: filters and cursor from the query string, sorted and paged by key in the
+    database (``cases.caseworker_queue``). A bad parameter or cursor is named on the page (400),
+    never a server error; a page beyond the end of a queue that changed says so."""
     args = request.args
     # Control characters (a NUL byte, which PostgreSQL refuses in text) are dropped, not searched.
     filters = {
@@ -280,24 +274,19 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
     }
     for flag in ("overskredet", "paragraf7", "mine"):
         filters[flag] = "1" if filters[flag] == "1" else ""
-    raw_page = (args.get("side") or "1").strip()
-    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= 6 else 0
     active: dict[str, Any] = {name: value for name, value in filters.items() if value}
     context: dict[str, Any] = {
         "filters": filters,
         "filtered": bool(active),
-        "page_url": lambda number: url_for(
-            "web.home", **active, **({"side": number} if number > 1 else {})
-        ),
+        "first_url": url_for("web.home", **active),
         "queue_states": [(s, pa.STATE_LABELS_DA[s]) for s in cases.QUEUE_STATES],
         "queue": None,
         "errors": {},
         "labels": {},
-        "bad_page": raw_page if page < 1 else None,
+        "page_problem": None,
     }
-    if page < 1:
-        return context, 400
     try:
+        after, before = listing.cursors()
         with db.unit_of_work() as work:  # commits the audit rows of the cases shown
             queue = cases.caseworker_queue(
                 work,
@@ -307,30 +296,35 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
                 neighbour_only=filters["paragraf7"] == "1",
                 mine_only=filters["mine"] == "1",
                 search=filters["soeg"],
-                page=page,
+                after=after,
+                before=before,
+                per_page=cases.QUEUE_PAGE_SIZE,
             )
+            # Before the commit: what the queue prefetched for its page lives until then.
+            rows = [_queue_row(a, clock.today()) for a in queue.rows]
     except ValidationFailed as error:
         known = {name: QUEUE_PROBLEMS[name] for name in error.fields if name in QUEUE_PROBLEMS}
         context["errors"] = {name: gettext(text) for name, (_, _, text) in known.items()}
         context["labels"] = {name: (i, gettext(label)) for name, (i, label, _) in known.items()}
+        context["page_problem"] = listing.page_problem(error)
         return context, 400
-    today = clock.today()
-    first = (queue.page - 1) * queue.per_page + 1
     context.update(
         queue=queue,
-        rows=[_queue_row(a, today) for a in queue.rows],
-        beyond=queue.total > 0 and queue.page > queue.pages,
-        first=_number(first),
-        last=_number(first + len(queue.rows) - 1),
-        total=_number(queue.total),
-        open_total=_number(queue.open_total),
-        overdue_total=_number(queue.overdue_total),
-        neighbour_total=_number(queue.neighbour_total),
-        mine_total=_number(queue.mine_total),
-        pages_text=_number(queue.pages),
-        page_numbers=_page_numbers(min(queue.page, queue.pages), queue.pages),
+        rows=rows,
+        pages=listing.paged("web.home", active, queue, queue.total),
+        open_total=listing.number(queue.open_total),
+        overdue_total=listing.number(queue.overdue_total),
+        neighbour_total=listing.number(queue.neighbour_total),
+        mine_total=listing.number(queue.mine_total),
     )
     return context, 200
+
+
+# An applicant's own cases are shown at once, the newest first: they grow with one person's
+# applications, not with the country's, so they are bounded here; beyond it the page says how many.
+OWN_CASES_SHOWN = 200
+# The newest messages on the home page; all of them are on their own page, paged by key.
+INBOX_SHOWN = 10
 
 
 @bp.route("/")
@@ -338,40 +332,123 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
 def home() -> ResponseReturnValue:
     user = signed_in_user()
     session = db.session()
-    # The caseworker's queue lists (and audits) its own page of cases below.
-    applications = (
-        []
-        if user.role == "caseworker"
-        else [
-            application_out(session, user, a, with_timeline=False)
-            for a in cases.list_applications(session, user, limit=200)[0]
+    context: dict[str, Any] = {
+        "user": user,
+        "inbox": notifications.for_user(session, user, INBOX_SHOWN, 0),
+    }
+    status = 200
+    if user.role == "caseworker":
+        queue, status = _caseworker_queue(user)  # lists and audits its own page of cases
+        context.update(queue)
+        drafts, tasks = cards.open_work(session, user)
+        context["drafts"] = _with_applicant_names(drafts)
+        context["tasks"] = tasks
+    if user.role == "applicant":
+        own, total = cases.list_applications(session, user, limit=OWN_CASES_SHOWN)
+        context["applications"] = [
+            application_out(session, user, a, with_timeline=False) for a in own
         ]
-    )
+        context["applications_total"] = total
+        context["cards"] = _own_cards(user)
+    if user.role in ("employer", "admin"):
+        vacancies, listed = vacancy_list(session, user, "web.home", {})
+        context.update(vacancies=vacancies, listed=listed)
+        status = 400 if listed["page_problem"] else 200
+    if user.role == "admin":
+        everything = select(func.count()).select_from(Application)
+        cases_total = session.exec(everything.where(cases.application_scope(user))).one()
+        context["cases_total"] = listing.number(cases_total)
     # The feed address is made on first use; the unit of work also commits the audit rows of the
     # cases listed above (the same session).
     with db.unit_of_work() as work:
-        calendar_url = feeds.feed_url(work, user)
-    context: dict[str, Any] = {
-        "user": user,
-        "applications": applications,
-        "inbox": notifications.for_user(session, user, 10, 0),
-        "calendar_url": calendar_url,
+        context["calendar_url"] = feeds.feed_url(work, user)
+    return render_template(f"home_{user.role}.html", **context), status
+
+
+def _with_applicant_names(drafts: list[CompensationCard]) -> list[tuple[CompensationCard, str]]:
+    """The jobcentre's draft cards with their applicants' names, in one query."""
+    ids = {card.applicant_id for card in drafts if card.applicant_id}
+    found = (
+        db.session().exec(select(User.id, User.name).where(col(User.id).in_(ids))) if ids else ()
+    )
+    names: dict[str, str] = {user_id: name for user_id, name in found}
+    return [(card, names.get(card.applicant_id or "", "")) for card in drafts]
+
+
+@dataclass(frozen=True)
+class ListedVacancy:
+    """A vacancy as a row of a list: what the lists show of it. ``may_be_filled`` and the duties
+    that forbid it (``outstanding_duties``) for employers and admins only."""
+
+    id: str
+    title: str
+    kind: str
+    state: str
+    organisation_name: str
+    application_deadline: date
+    formal_education_requirement: str | None
+    may_be_filled: bool | None
+    outstanding_duties: list[cases.Blocker]
+
+
+def _listed_vacancies(session: Any, user: User, vacancies: list[Vacancy]) -> list[ListedVacancy]:
+    """The rows of a page of vacancies in two queries whatever its length: the employers' names
+    and, for employers and admins, the open duties of the cases on them."""
+    if not vacancies:
+        return []
+    ids = {v.organisation_id for v in vacancies}
+    found = session.exec(
+        select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
+    )
+    names: dict[str, str] = {organisation_id: name for organisation_id, name in found}
+    employer_side = user.role in ("admin", "employer")
+    duties = cases.blockers_of(session, [v.id for v in vacancies], user) if employer_side else {}
+    return [
+        ListedVacancy(
+            id=v.id,
+            title=v.title,
+            kind=v.kind,
+            state=v.state,
+            organisation_name=names.get(v.organisation_id, ""),
+            application_deadline=v.application_deadline,
+            formal_education_requirement=v.formal_education_requirement,
+            may_be_filled=v.state == "open" and not duties.get(v.id) if employer_side else None,
+            outstanding_duties=duties.get(v.id, []),
+        )
+        for v in vacancies
+    ]
+
+
+def vacancy_list(
+    session: Any, user: User, endpoint: str, filters: dict[str, Any], accepting: bool = False
+) -> tuple[list[ListedVacancy], dict[str, Any]]:
+    """A page of the vacancies the user sees, newest first, read by key from the query string's
+    cursors (``cases.vacancy_page``), and what its template shows: ``pages`` (the count and the
+    ``pager``), ``vacancies_total``, and ``page_problem`` with ``first_url`` for a bad cursor,
+    which the page answers with a 400."""
+    listed: dict[str, Any] = {
+        "first_url": url_for(endpoint, **filters),
+        "page_problem": None,
+        "pages": None,
+        "vacancies_total": listing.number(0),
     }
-    if user.role in ("employer", "admin"):
-        context["vacancies"] = [
-            vacancy_out(session, user, v) for v in cases.list_vacancies(session, user, limit=200)[0]
-        ]
-    if user.role == "caseworker":
-        queue, status = _caseworker_queue(user)
-        context.update(queue)
-        drafts, tasks = cards.open_work(session, user)
-        names = {u.id: u.name for u in applicants.search(session, user, "", 500, 0)}
-        context["drafts"] = [(c, names.get(c.applicant_id or "", "")) for c in drafts]
-        context["tasks"] = tasks
-        return render_template("home_caseworker.html", **context), status
-    if user.role == "applicant":
-        context["cards"] = _own_cards(user)
-    return render_template(f"home_{user.role}.html", **context)
+    try:
+        after, before = listing.cursors()
+        page, total = cases.vacancy_page(
+            session,
+            user,
+            accepting=accepting,
+            after=after,
+            before=before,
+            per_page=cases.VACANCY_PAGE_SIZE,
+        )
+    except ValidationFailed as error:
+        listed["page_problem"] = listing.page_problem(error)
+        return [], listed
+    listed.update(
+        pages=listing.paged(endpoint, filters, page, total), vacancies_total=listing.number(total)
+    )
+    return _listed_vacancies(session, user, page.rows), listed
 
 
 def _card_schemes_for(applicant_id: str | None) -> list[str]:
@@ -550,9 +627,40 @@ def assign_case(application_id: str) -> ResponseReturnValue:
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def notification_read(notification_id: int) -> ResponseReturnValue:
+    """Back to the page the message was marked on (the home page or the page of all messages)."""
     with db.unit_of_work() as work:
         notifications.mark_read(work, signed_in_user(), notification_id)
-    return redirect(url_for("web.home"))
+    return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
+
+
+MESSAGES_PER_PAGE = 25
+
+
+@bp.get("/notifications")
+@login_required
+def notifications_page() -> ResponseReturnValue:
+    """All the user's messages, newest first, paged by key (the home page shows the newest)."""
+    user = signed_in_user()
+    session = db.session()
+    context: dict[str, Any] = {"first_url": url_for("web.notifications_page"), "page_problem": None}
+    try:
+        page = listing.read_page(
+            lambda cursor, limit, backward: notifications.for_user(
+                session, user, limit, 0, cursor=cursor, backward=backward
+            ),
+            (datetime, int),
+            lambda message: (message.created_at, message.id),
+            MESSAGES_PER_PAGE,
+        )
+    except ValidationFailed as error:
+        context["page_problem"] = listing.page_problem(error)
+        return render_template("notifications.html", **context), 400
+    mine = col(Notification.recipient_id) == user.id
+    total = session.exec(select(func.count()).select_from(Notification).where(mine)).one()
+    context.update(
+        messages=page.rows, pages=listing.paged("web.notifications_page", {}, page, int(total))
+    )
+    return render_template("notifications.html", **context)
 
 
 @bp.get("/applications/<application_id>")

@@ -18,9 +18,11 @@ from fortrin import applicants, audit, cases, clock, db
 from fortrin.blueprints.web import bp, confirm
 from fortrin.blueprints.web.pages import (
     KIND_NAMES,
+    ListedVacancy,
     _municipality_options,
     danish_date,
     signed_in_user,
+    vacancy_list,
 )
 from fortrin.errors import DomainError, NotFound, ValidationFailed
 from fortrin.i18n import N_
@@ -39,6 +41,7 @@ def vacancy_page(vacancy_id: str) -> ResponseReturnValue:
     return _render_vacancy(vacancy_id, status=status, answers=answers, apply_errors=problems)
 
 
+CASES_ON_A_VACANCY = 500
 # The employer's forms on the vacancy page: each field's id and label, for the error summary.
 VACANCY_FORM_LABELS = {
     "deadline": {"application_deadline": ("new-deadline", N_("Ny ansøgningsfrist"))},
@@ -67,12 +70,16 @@ def _render_vacancy(
     applying: ApplySection | None = None
     with db.unit_of_work() as session:  # commits the audit rows of the cases listed
         vacancy = cases.get_vacancy(session, user, vacancy_id)
+        # The cases of one vacancy grow with its applicants with preferential access, not with the
+        # country's cases: bounded (CASES_ON_A_VACANCY), not paged.
         applications = (
             []
             if user.role == "applicant"  # the applicant's own case is in the apply section
             else [
                 application_out(session, user, a, with_timeline=False)
-                for a in cases.list_applications(session, user, vacancy_id=vacancy.id, limit=500)[0]
+                for a in cases.list_applications(
+                    session, user, vacancy_id=vacancy.id, limit=CASES_ON_A_VACANCY
+                )[0]
             ]
         )
         if user.role in APPLYING_ROLES:
@@ -412,7 +419,7 @@ class ApplySection:
 
 @dataclass(frozen=True)
 class VacancyRow:
-    vacancy: Any  # VacancyOut
+    vacancy: ListedVacancy
     url: str
     applied: str  # "" (no case), "open" (an open case) or "ended" (only ended ones)
 
@@ -624,8 +631,16 @@ def vacancies_page() -> ResponseReturnValue:
     answers, problems, status = _apply_answers_from_query(user)
     today = clock.today()
     choice: CitizenChoice | None = None
+    # The citizen chosen or searched for, and the route, stay on the links to other pages.
+    kept = {name: _printable(request.args.get(name)) for name in ("borger", "soeg", "rute")}
     with db.unit_of_work() as session:  # commits the audit rows of the cases marked
-        listed = cases.list_vacancies(session, user, accepting=user.role != "employer")[0]
+        listed, paged = vacancy_list(
+            session,
+            user,
+            "web.vacancies_page",
+            {name: value for name, value in kept.items() if value},
+            accepting=user.role != "employer",
+        )
         applicant_id = user.id if user.role == "applicant" else None
         if user.role == "caseworker":
             choice, unknown = _choose_citizen(session, user, answers, "list")
@@ -640,9 +655,7 @@ def vacancies_page() -> ResponseReturnValue:
         chosen: dict[str, Any] = {"borger": applicant_id} if choice and applicant_id else {}
         rows = [
             VacancyRow(
-                vacancy_out(session, user, v),
-                url_for("web.vacancy_page", vacancy_id=v.id, **chosen),
-                marks.get(v.id, ""),
+                v, url_for("web.vacancy_page", vacancy_id=v.id, **chosen), marks.get(v.id, "")
             )
             for v in listed
         ]
@@ -652,8 +665,14 @@ def vacancies_page() -> ResponseReturnValue:
         if name in APPLY_LABELS
     }
     return render_template(
-        "vacancies.html", rows=rows, user=user, choice=choice, errors=problems, labels=labels
-    ), (status if problems else 200)
+        "vacancies.html",
+        rows=rows,
+        listed=paged,
+        user=user,
+        choice=choice,
+        errors=problems,
+        labels=labels,
+    ), (400 if paged["page_problem"] else status if problems else 200)
 
 
 def _apply_refused(
