@@ -101,6 +101,9 @@ class Organisation(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
+    # Issue 12: the admin's list of users, newest first, read by key in index order.
+    __table_args__ = (Index("ix_user_created", "created_at", "id"),)
+
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     email: str = Field(sa_column=Column(String(254), unique=True, nullable=False))
     name: str = Field(max_length=200)
@@ -207,6 +210,12 @@ class ApplicantProfile(SQLModel, table=True):
 
 class Vacancy(SQLModel, table=True):
     """A vacancy or a licence (stall, kiosk, taxi) a public employer or authority will fill."""
+
+    # Issue 12: the lists of vacancies (all, and an employer's own), newest first, by key.
+    __table_args__ = (
+        Index("ix_vacancy_created", "created_at", "id"),
+        Index("ix_vacancy_organisation_created", "organisation_id", "created_at", "id"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     organisation_id: str = Field(foreign_key="organisation.id", max_length=32, index=True)
@@ -368,6 +377,8 @@ class Notification(SQLModel, table=True):
         UniqueConstraint(
             "subject_key", "kind", "recipient_id", name="uq_notification_subject_kind_recipient"
         ),
+        # Issue 12: a person's messages, newest first, read by key in index order.
+        Index("ix_notification_recipient_created", "recipient_id", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -406,6 +417,9 @@ class Notification(SQLModel, table=True):
 class Breach(SQLModel, table=True):
     """A finding that a public employer did not keep the interview or negotiation duties: from
     Ankestyrelsen's opinion (kompensationslov § 17 a stk. 4) or recorded by a jobcentre."""
+
+    # Issue 12: the register, newest finding first, read by key in index order.
+    __table_args__ = (Index("ix_breach_found_created", "found_on", "created_at", "id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     organisation_id: str = Field(foreign_key="organisation.id", max_length=32, index=True)
