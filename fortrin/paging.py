@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, or_, tuple_
+from sqlalchemy import tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from fortrin.errors import ValidationFailed
@@ -64,16 +64,6 @@ def decode(cursor: str, kinds: Sequence[type], nullable: Collection[int] = ()) -
         raise ValidationFailed({"cursor": CURSOR_PROBLEM}) from error
 
 
-def after(columns: Sequence[Any], values: Sequence[Any], descending: bool) -> ColumnElement[bool]:
-    """Rows after the key in the order ``columns`` (all ascending, or all descending):
-    ``(c1, c2) > (v1, v2)`` written out, which both databases read as a range of the index."""
-    terms = []
-    for index, column in enumerate(columns):
-        beyond = column < values[index] if descending else column > values[index]
-        terms.append(and_(*(c == v for c, v in zip(columns[:index], values, strict=False)), beyond))
-    return or_(*terms)
-
-
 def apply(
     query: Any,
     order: Sequence[Any],
@@ -88,7 +78,7 @@ def apply(
     if cursor is not None:
         if offset:
             raise ValidationFailed({"offset": "kan ikke bruges sammen med cursor"})
-        query = query.where(after(order, decode(cursor, kinds), descending))
+        query = query.where(beyond(order, decode(cursor, kinds), descending))
     query = query.order_by(*(c.desc() if descending else c.asc() for c in order))
     if offset:
         query = query.offset(offset)
@@ -148,8 +138,9 @@ def bound(
 
 def beyond(columns: Sequence[Any], values: Sequence[Any], descending: bool) -> ColumnElement[bool]:
     """Rows after the key in the order ``columns`` (all ascending, or all descending), as one
-    comparison of row values: both databases start there in an index on these columns, where
-    PostgreSQL reads ``after``'s terms from the first column's value on and filters the rest."""
+    comparison of row values, ``(c1, c2) > (v1, v2)``: both databases start there in an index on
+    these columns (written out as ORs, PostgreSQL would read from the first column's value on and
+    filter the rest). The columns are never NULL."""
     row = tuple_(*columns)
     return row < tuple(values) if descending else row > tuple(values)
 
