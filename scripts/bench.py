@@ -387,14 +387,15 @@ def scripts(folder: Path, prepared: Prepared, threads: int) -> dict[str, Path]:
 
 
 def query_plans(app: Flask, prepared: Prepared) -> tuple[str, list[str]]:
-    """``EXPLAIN (ANALYZE, BUFFERS)`` of every SELECT of the hot requests, captured as they run
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of every read of the hot requests, captured as they run
     (SQLAlchemy's before_cursor_execute) and explained on the bench database afterwards; and the
     sequential scans of big tables found in them (they should be none)."""
     captured: list[tuple[str, str, Any]] = []
     label = ["", ""]
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if label[0] and statement.lstrip().upper().startswith("SELECT"):
+        # The reads, and those that carry their audit rows in a WITH (rolled back after EXPLAIN).
+        if label[0] and statement.lstrip().upper().startswith(("SELECT", "WITH")):
             captured.append((label[0], statement, parameters))
 
     with app.app_context():
