@@ -27,15 +27,28 @@ _FINAL = ("hired", "not_suitable", "not_eligible", "withdrawn", "closed")  # pa.
 _OPEN = "9999-12-31"  # tally.OPEN
 _KEY = "handling_jobcentre_code, state, ends_on"
 
+# An update moves a case from its old row to its new one. The two rows are locked in the order of
+# their keys (the new one first when it sorts first), so that two transactions moving cases in
+# opposite directions wait for each other instead of deadlocking.
 _POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION fortrin_case_tally() RETURNS trigger AS $$
+DECLARE
+    added boolean := false;
 BEGIN
+    IF TG_OP <> 'DELETE' AND NEW.erased_at IS NULL AND (TG_OP = 'INSERT'
+        OR ROW(NEW.handling_jobcentre_code, NEW.state, COALESCE(NEW.ends_on, DATE '{_OPEN}'))
+        < ROW(OLD.handling_jobcentre_code, OLD.state, COALESCE(OLD.ends_on, DATE '{_OPEN}'))) THEN
+        INSERT INTO case_tally AS t ({_KEY}, cases)
+        VALUES (NEW.handling_jobcentre_code, NEW.state, COALESCE(NEW.ends_on, DATE '{_OPEN}'), 1)
+        ON CONFLICT ({_KEY}) DO UPDATE SET cases = t.cases + 1;
+        added := true;
+    END IF;
     IF TG_OP <> 'INSERT' AND OLD.erased_at IS NULL THEN
         UPDATE case_tally SET cases = cases - 1
         WHERE handling_jobcentre_code = OLD.handling_jobcentre_code AND state = OLD.state
         AND ends_on = COALESCE(OLD.ends_on, DATE '{_OPEN}');
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.erased_at IS NULL THEN
+    IF TG_OP <> 'DELETE' AND NEW.erased_at IS NULL AND NOT added THEN
         INSERT INTO case_tally AS t ({_KEY}, cases)
         VALUES (NEW.handling_jobcentre_code, NEW.state, COALESCE(NEW.ends_on, DATE '{_OPEN}'), 1)
         ON CONFLICT ({_KEY}) DO UPDATE SET cases = t.cases + 1;
