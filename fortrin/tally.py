@@ -34,8 +34,6 @@ from fortrin.workflows import preferential_access as pa
 # ``ends_on`` of a case that has not ended, as the tally stores it (its key has no NULL).
 OPEN = date(9999, 12, 31)
 
-FINAL_STATES = tuple(sorted(str(state) for state in pa.TERMINAL))
-
 
 def ends_on(state: str, state_since: datetime | None, opinion_due: date | None) -> date | None:
     """The Copenhagen day the case ended, None while it is open."""
