@@ -276,6 +276,19 @@ class Application(SQLModel, table=True):
             "state_since",
             "id",
         ),
+        # The queue's counts (open, overdue, § 7, "Mine") of a jobcentre's open cases, from the
+        # index alone (cases.caseworker_queue).
+        Index(
+            "ix_application_jobcentre_open",
+            "handling_jobcentre_code",
+            "state",
+            "erased_at",
+            "ends_on",
+            "opinion_due",
+            "queue_due_on",
+            "routed_to_neighbour",
+            "assignee_id",
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
