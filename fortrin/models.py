@@ -260,7 +260,8 @@ class Application(SQLModel, table=True):
     # age, read by key in index order.
     __table_args__ = (
         Index("ix_application_jobcentre_created", "handling_jobcentre_code", "created_at", "id"),
-        # What a caseworker may see (cases.application_scope), counted from the index alone.
+        # Migration 0011, for the caseworker's scope as it was then. The scope now reads ends_on and
+        # the totals come from case_tally (migration 0012): kept until a release shows it unused.
         Index(
             "ix_application_jobcentre_scope",
             "handling_jobcentre_code",
