@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import CTE, func, insert, literal, or_
+from sqlalchemy import CTE, String, bindparam, func, insert, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -138,38 +138,36 @@ def record_many(
         db.add_all(rows)
 
 
-def reading(db: Session, actor: User, entity: str, entity_id: str, source: Any) -> CTE | None:
-    """The ``read`` row of one object as part of the statement that reads it (issue 12): on
-    PostgreSQL an INSERT ... SELECT for the query to carry (``Select.add_cte``), so the read and its
-    record are one round trip, and the row is written exactly when ``source`` (selecting the
-    object's id and data subject, under the caller's scope) finds the object. None on SQLite, which
-    has no INSERT in a WITH, or when this request recorded the read already: the caller then calls
-    ``record`` after reading, which writes the row, or nothing when it was written."""
+def reads_in_statement(db: Session, actor: User, entity: str, entity_id: str) -> bool:
+    """Whether the ``read`` row of one object is to be written by the statement that reads it
+    (issue 12): on PostgreSQL the statement carries ``insert_cte(READ, ...)`` (an INSERT ... SELECT
+    in its WITH, ``Select.add_cte``), so the read and its record are one round trip, and the row is
+    written exactly when the statement finds the object under the caller's scope. False on SQLite,
+    which has no INSERT in a WITH, or when this request recorded the read already: the caller then
+    calls ``record`` after reading, which writes the row, or nothing when it was written."""
     recorded = _recorded()
     key: Key = (actor.id, entity, entity_id)
     if not _in_statement(db) or recorded is None or key in recorded:
-        return None
+        return False
     recorded[key] = _WRITTEN
-    return _insert_from(actor, READ, entity, source)
+    return True
 
 
-def listing(db: Session, actor: User, entity: str, source: Any) -> CTE | None:
-    """The ``list`` rows of a page as part of the statement that reads the page, like ``reading``:
-    ``source`` is the page's query selecting only the objects' ids and data subjects (its filters,
-    order and limit unchanged), and the rows are exactly the page's. The caller then calls
-    ``listed`` with the objects it got. None on SQLite, or when this request recorded a look at an
-    object of this kind already (a second row for one object and request is never written): the
-    caller then calls ``record_many``."""
+def lists_in_statement(db: Session, actor: User, entity: str) -> bool:
+    """Whether the ``list`` rows of a page are to be written by the statement that reads the page,
+    like ``reads_in_statement``: the page's query then carries ``insert_cte(LIST, ...)`` over
+    itself (its filters, order and limit unchanged), so the rows are exactly the page's, and the
+    caller calls ``listed`` with the objects it got. False on SQLite, or when this request recorded
+    a look at an object of this kind already (a second row for one object and request is never
+    written): the caller then calls ``record_many``."""
     recorded = _recorded()
     if not _in_statement(db) or recorded is None:
-        return None
-    if any(key[0] == actor.id and key[1] == entity for key in recorded):
-        return None
-    return _insert_from(actor, LIST, entity, source.subquery())
+        return False
+    return not any(key[0] == actor.id and key[1] == entity for key in recorded)
 
 
 def listed(actor: User, entity: str, entity_ids: Iterable[str]) -> None:
-    """The objects whose ``list`` rows the page's statement wrote (``listing``)."""
+    """The objects whose ``list`` rows the page's statement wrote (``lists_in_statement``)."""
     recorded = _recorded()
     if recorded is not None:
         for entity_id in entity_ids:
@@ -180,16 +178,24 @@ def _in_statement(db: Session) -> bool:
     return db.get_bind().dialect.name == "postgresql"
 
 
-def _insert_from(actor: User, action: str, entity: str, source: Any) -> CTE:
-    """INSERT one row per object ``source`` finds (its two columns: the id and the data subject)."""
-    if hasattr(source, "selected_columns"):  # a SELECT: its columns under its own WHERE
+def insert_cte(action: str, entity: str, source: Any) -> CTE:
+    """INSERT one row per object ``source`` finds (its two columns: the id and the data subject):
+    a SELECT, whose columns are taken under its own WHERE, or a subquery (a page with its order and
+    limit), every row of it. The actor and the time are the parameters of ``statement_params``, so
+    a statement carrying it can be built once (``db.statement``)."""
+    fixed = [
+        bindparam("audit_at", type_=UTCDateTime()),
+        bindparam("audit_actor_id", type_=String()),
+        bindparam("audit_actor_role", type_=String()),
+        literal(action),
+        literal(entity),
+    ]
+    if hasattr(source, "selected_columns"):
         found = select(  # type: ignore[call-overload]
-            *_fixed(actor, action, entity), *source.selected_columns, literal("")
+            *fixed, *source.selected_columns, literal("")
         ).where(source.whereclause)
-    else:  # a subquery (a page with its order and limit): every row of it
-        found = select(  # type: ignore[call-overload]
-            *_fixed(actor, action, entity), *source.c, literal("")
-        ).select_from(source)
+    else:
+        found = select(*fixed, *source.c, literal("")).select_from(source)  # type: ignore[call-overload]
     columns = ["at", "actor_id", "actor_role", "action", "entity", "entity_id", "subject_id"]
     return (
         insert(AuditEvent)
@@ -199,14 +205,9 @@ def _insert_from(actor: User, action: str, entity: str, source: Any) -> CTE:
     )
 
 
-def _fixed(actor: User, action: str, entity: str) -> list[Any]:
-    return [
-        literal(clock.now(), UTCDateTime()),
-        literal(actor.id),
-        literal(actor.role),
-        literal(action),
-        literal(entity),
-    ]
+def statement_params(actor: User) -> dict[str, Any]:
+    """The parameters of ``insert_cte``: who looks, and when."""
+    return {"audit_at": clock.now(), "audit_actor_id": actor.id, "audit_actor_role": actor.role}
 
 
 # --- reading the trail ------------------------------------------------------------------------------

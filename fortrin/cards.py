@@ -566,9 +566,9 @@ def _forget_prefetched(session: SASession) -> None:
         session.info.pop(key, None)
 
 
-def valid_for(applicant_id: Any, today: date) -> ColumnElement[bool]:
+def valid_for(applicant_id: Any, today: date | Any) -> ColumnElement[bool]:
     """The SQL condition for the issued, unexpired cards of ``applicant_id`` (a value or a column,
-    to join the cards of a page of cases)."""
+    to join the cards of a page of cases) on ``today`` (a date, or a parameter)."""
     return and_(
         col(CompensationCard.applicant_id) == applicant_id,
         col(CompensationCard.state) == "issued",

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, event, func, inspect, or_, union_all, update
+from sqlalchemy import Date, String, and_, bindparam, event, func, inspect, or_, union_all, update
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import audit, breaches, cards, clock, notifications, paging, tally
+from fortrin.db import statement as db_statement
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
     Application,
@@ -58,34 +59,64 @@ def ended_before(day: date, case: Any = Application) -> ColumnElement[bool]:
     )
 
 
-def application_scope(user: User) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class RoleTemplate:
+    """A caller of ``role`` with no id, jobcentre or organisation: what a statement built once per
+    role is built with (its scope then matches nothing until ``scope_params`` are given)."""
+
+    role: str
+    id: None = None
+    jobcentre_code: None = None
+    organisation_id: None = None
+
+
+def application_scope(user: User | RoleTemplate) -> ColumnElement[bool]:
     """The SQL condition for the applications ``user`` may see. Every case query uses it. A case
-    erased by retention is anonymous figures and shown to nobody."""
+    erased by retention is anonymous figures and shown to nobody. The caller's values are named
+    parameters (``scope_params``), so a statement built once per role (``db.statement``) takes
+    them at each execution; built with a user of no jobcentre, organisation or id, it finds
+    nothing until they are given."""
     live = col(Application.erased_at).is_(None)
     if user.role == "admin":
         return live
     if user.role == "applicant":
-        return and_(live, col(Application.applicant_id) == user.id)
+        return and_(live, col(Application.applicant_id) == bindparam("scope_user_id", user.id))
     if user.role == "caseworker":
         # The handling jobcentre, which after bek. §7 routing is not the home jobcentre; once the
         # case has ended, only for FORTRIN_CASEWORKER_ACCESS_DAYS (GDPR art. 5 stk. 1 c, 25). The
         # day it ended is stored (``ends_on``, fortrin/tally.py): not ``ended_before`` the cutoff.
         return and_(
             live,
-            col(Application.handling_jobcentre_code) == user.jobcentre_code,
+            col(Application.handling_jobcentre_code)
+            == bindparam("scope_jobcentre_code", user.jobcentre_code),
             or_(
                 col(Application.ends_on).is_(None),
-                col(Application.ends_on) >= tally.caseworker_cutoff(),
+                col(Application.ends_on)
+                >= bindparam("scope_cutoff", tally.caseworker_cutoff(), type_=Date()),
             ),
         )
     if user.role == "employer":
-        own_vacancies = select(Vacancy.id).where(Vacancy.organisation_id == user.organisation_id)
+        own_vacancies = select(Vacancy.id).where(
+            Vacancy.organisation_id == bindparam("scope_organisation_id", user.organisation_id)
+        )
         return and_(
             live,
             col(Application.vacancy_id).in_(own_vacancies),
             col(Application.employer_contacted).is_(True),
         )
     return col(Application.id).is_(None)
+
+
+def scope_params(user: User) -> dict[str, Any]:
+    """The values of ``application_scope(user)``'s parameters, for a statement built once."""
+    params: dict[str, Any] = {
+        "scope_user_id": user.id,
+        "scope_jobcentre_code": user.jobcentre_code,
+        "scope_organisation_id": user.organisation_id,
+    }
+    if user.role == "caseworker":
+        params["scope_cutoff"] = tally.caseworker_cutoff()
+    return params
 
 
 def vacancy_scope(user: User) -> ColumnElement[bool]:
@@ -106,7 +137,7 @@ def find_application(
     the case and for writes, which record their own audit row. ``with_context``: read with it, in
     the same statement, what the answer shows (``_load``), for a write that answers with the case."""
     if with_context:
-        return _load(db, application_id, (application_scope(user),), None, with_timeline=True)
+        return _load(db, user, application_id, audited=False)
     application = db.exec(
         select(Application).where(Application.id == application_id, application_scope(user))
     ).first()
@@ -117,55 +148,65 @@ def find_application(
 
 def get_application(db: Session, user: User, application_id: str) -> Application:
     """The case, to be shown to the caller: the read is audited. Issue 12: one statement reads the
-    case with what its page shows and, on PostgreSQL, writes the audit row (``audit.reading``)."""
-    visible = (col(Application.id) == application_id, application_scope(user))
-    audited = audit.reading(
-        db,
-        user,
-        audit.APPLICATION,
-        application_id,
-        select(col(Application.id), col(Application.applicant_id)).where(*visible),
-    )
-    application = _load(db, application_id, visible[1:], audited, with_timeline=True)
-    if audited is None:
+    case with what its page shows and, on PostgreSQL, writes the audit row
+    (``audit.reads_in_statement``)."""
+    audited = audit.reads_in_statement(db, user, audit.APPLICATION, application_id)
+    application = _load(db, user, application_id, audited)
+    if not audited:
         audit.record(
             db, user, audit.READ, audit.APPLICATION, application.id, application.applicant_id
         )
     return application
 
 
-def _load(
-    db: Session,
-    application_id: str,
-    scope: Sequence[ColumnElement[bool]],
-    audited: Any,
-    with_timeline: bool,
-) -> Application:
-    """The case with what its answer or page shows (vacancy, organisation, applicant, the
-    applicant's valid cards, and the timeline) in one statement (issue 12), carrying ``audited``
-    when given; rendering then finds all of it in the session (``db.info``) instead of asking."""
-    today = clock.today()
-    query = (
-        sa_select(Application, Vacancy, Organisation, User, CompensationCard)
-        .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
-        .outerjoin(User, col(User.id) == col(Application.applicant_id))
-        .outerjoin(CompensationCard, cards.valid_for(Application.applicant_id, today))
-        .where(col(Application.id) == application_id, *scope)
-    )
-    if with_timeline:
-        query = query.add_columns(ApplicationEvent).outerjoin(
-            ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id)
+def _case_statement(role: str, audited: bool) -> Any:
+    """The statement of ``_load`` for callers of ``role``, built once (``db.statement``); its
+    parameters: ``application_id``, ``today``, ``scope_params`` and, ``audited``,
+    ``audit.statement_params``."""
+
+    def build() -> Any:
+        scope = application_scope(RoleTemplate(role))
+        query = (
+            sa_select(Application, Vacancy, Organisation, User, CompensationCard, ApplicationEvent)
+            .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
+            .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
+            .outerjoin(User, col(User.id) == col(Application.applicant_id))
+            .outerjoin(
+                CompensationCard,
+                cards.valid_for(Application.applicant_id, bindparam("today", type_=Date())),
+            )
+            .outerjoin(
+                ApplicationEvent, col(ApplicationEvent.application_id) == col(Application.id)
+            )
+            .where(col(Application.id) == bindparam("application_id", type_=String()), scope)
         )
-    rows = db.execute(query if audited is None else query.add_cte(audited)).all()
+        if not audited:
+            return query
+        source = select(col(Application.id), col(Application.applicant_id)).where(
+            col(Application.id) == bindparam("application_id", type_=String()), scope
+        )
+        return query.add_cte(audit.insert_cte(audit.READ, audit.APPLICATION, source))
+
+    return db_statement(("case", role, audited), build)
+
+
+def _load(db: Session, user: User, application_id: str, audited: bool) -> Application:
+    """The case with what its answer or page shows (vacancy, organisation, applicant, the
+    applicant's valid cards, and the timeline) in one statement (issue 12), under ``user``'s scope,
+    writing the read's audit row when ``audited``; rendering then finds all of it in the session
+    (``db.info``) instead of asking."""
+    today = clock.today()
+    params = {"application_id": application_id, "today": today, **scope_params(user)}
+    if audited:
+        params.update(audit.statement_params(user))
+    rows = db.execute(_case_statement(user.role, audited), params).all()
     if not rows:
         raise NotFound("Sagen findes ikke.")
     application: Application = rows[0][0]
-    if with_timeline:
-        events = {row[5].id: row[5] for row in rows if row[5] is not None}
-        db.info.setdefault("timelines", {})[application.id] = sorted(
-            events.values(), key=lambda e: e.seq
-        )
+    events = {row[5].id: row[5] for row in rows if row[5] is not None}
+    db.info.setdefault("timelines", {})[application.id] = sorted(
+        events.values(), key=lambda e: e.seq
+    )
     db.info.setdefault("prefetched", []).extend(rows[0][1:4])  # held for the rendering
     if application.applicant_id is not None:
         valid = {row[4].id: row[4] for row in rows if row[4] is not None}
@@ -265,14 +306,13 @@ def list_applications(
     )
     # A list shows who applied with preferential access (which says there is a disability): one
     # audit row per case shown, on PostgreSQL written by the statement that reads the page.
-    audited = audit.listing(
-        db,
-        user,
-        audit.APPLICATION,
-        query.with_only_columns(col(Application.id), col(Application.applicant_id)),
-    )
-    rows = db.exec(query if audited is None else query.add_cte(audited)).all()
-    if audited is None:
+    audited = audit.lists_in_statement(db, user, audit.APPLICATION)
+    if audited:
+        page = query.with_only_columns(col(Application.id), col(Application.applicant_id))
+        cte = audit.insert_cte(audit.LIST, audit.APPLICATION, page.subquery())
+        query = query.add_cte(cte).params(audit.statement_params(user))
+    rows = db.exec(query).all()
+    if not audited:
         audit.record_many(
             db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
         )

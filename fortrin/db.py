@@ -6,10 +6,10 @@ One SQLAlchemy engine per app. A request gets one session (``session()``); servi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event
@@ -96,3 +96,19 @@ def unit_of_work() -> Iterator[Session]:
     except BaseException:
         db_session.rollback()
         raise
+
+
+_Statement = TypeVar("_Statement")
+_STATEMENTS: dict[Hashable, Any] = {}
+
+
+def statement(key: Hashable, build: Callable[[], _Statement]) -> _Statement:
+    """The statement ``build`` makes, built once per process and ``key`` (issue 12: building a
+    SELECT with its joins and scope costs more Python than running it). The statement must take
+    every value that varies between calls as a named ``bindparam``, given at each execution; its
+    other values are constants of ``key``."""
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = build()
+    result: _Statement = found
+    return result

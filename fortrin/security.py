@@ -28,11 +28,12 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, String, bindparam, delete, update
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from fortrin import clock
+from fortrin.db import statement
 from fortrin.errors import DomainError, Unauthenticated
 from fortrin.i18n import N_
 from fortrin.models import ApiToken, LoginAttempt, User, UserSession
@@ -288,11 +289,15 @@ def issue_token(db: Session, user: User) -> tuple[str, ApiToken]:
 
 def user_for_token(db: Session, token: str) -> User:
     """The token's user, with the token, in one query (every API call asks this first)."""
-    found = db.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(ApiToken.token_hash == token_digest(token))
-    ).first()
+    query = statement(
+        "token",
+        lambda: (
+            select(ApiToken, User)
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(col(ApiToken.token_hash) == bindparam("token_hash", type_=String()))
+        ),
+    )
+    found = db.exec(query, params={"token_hash": token_digest(token)}).first()
     if found is None:
         raise Unauthenticated("Ugyldigt eller udløbet adgangstoken.")
     record, user = found
