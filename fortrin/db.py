@@ -6,6 +6,7 @@ One SQLAlchemy engine per app. A request gets one session (``session()``); servi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -54,12 +56,41 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         hide_parameters=True,
         connect_args={"connect_timeout": 5},  # /readyz answers 503, not a hang, when it is gone
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection idle for longer than this is pinged before it is handed out (issue 12).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping`` costs every request a round trip. A connection that served a
+    request less than a second ago is as good as pinged, so only a connection that has been idle
+    longer is pinged on checkout; one that does not answer (the server restarted, a failover, a
+    firewall's idle timeout) is replaced, and the request gets a fresh connection, as with
+    ``pool_pre_ping`` (the pool's ``DisconnectionError`` protocol). A connection that breaks while
+    it is busy fails its request, with or without a ping, and is then discarded by the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("the pooled connection did not answer a ping") from error
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine
 
 from fortrin import create_app, db
 from tests.conftest import test_settings as settings_for
@@ -68,3 +69,39 @@ def test_the_probes_need_no_token_and_take_no_other_method(app: Flask) -> None:
     for path in ("/healthz", "/readyz"):
         assert client.get(path, headers={"Authorization": "Bearer nonsense"}).status_code == 200
         assert client.post(path).status_code == 405
+
+
+def _backend_pid(app: Flask) -> int:
+    with app.app_context(), db.engine().connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def test_a_pooled_connection_is_pinged_only_after_it_was_idle(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: no round trip for a ping on a connection that served a request a moment ago; a
+    connection idle for longer is pinged, and one the server dropped meanwhile is replaced before
+    the request gets it (as ``pool_pre_ping`` did, which pinged on every request)."""
+    if not app.config["FORTRIN_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("PostgreSQL's pool: SQLite has no server to drop a connection")
+    with app.app_context():
+        dialect = db.engine().dialect
+    pings: list[object] = []
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda dbapi: pings.append(dbapi) or real_ping(dbapi))
+
+    first = _backend_pid(app)
+    before = len(pings)
+    assert _backend_pid(app) == first  # reused at once: not pinged
+    assert len(pings) == before
+
+    # The server drops the idle connection (a restart, a failover); after the idle time the pool
+    # pings it, finds it gone and connects afresh: the request never sees the dead connection.
+    admin = create_engine(app.config["FORTRIN_DATABASE_URL"])
+    with admin.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+    admin.dispose()
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert _backend_pid(app) != first
+    assert len(pings) > before
+    assert app.test_client().get("/readyz").status_code == 200
