@@ -16,7 +16,19 @@ from typing import Annotated, Any, Literal
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Date, String, and_, bindparam, event, func, inspect, or_, union_all, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    event,
+    func,
+    inspect,
+    or_,
+    union_all,
+    update,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
@@ -24,6 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import audit, breaches, cards, clock, notifications, paging, tally
+from fortrin.db import UTCDateTime, keep
 from fortrin.db import statement as db_statement
 from fortrin.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fortrin.models import (
@@ -207,7 +220,7 @@ def _load(db: Session, user: User, application_id: str, audited: bool) -> Applic
     db.info.setdefault("timelines", {})[application.id] = sorted(
         events.values(), key=lambda e: e.seq
     )
-    db.info.setdefault("prefetched", []).extend(rows[0][1:4])  # held for the rendering
+    keep(db, rows[0][1:4])  # held for the rendering
     if application.applicant_id is not None:
         valid = {row[4].id: row[4] for row in rows if row[4] is not None}
         cards.remember_valid_cards(db, today, {application.applicant_id: list(valid.values())})
@@ -270,7 +283,7 @@ def get_vacancy(db: Session, user: User, vacancy_id: str) -> Vacancy:
     return vacancy
 
 
-def _state_condition(state: str, today: date) -> ColumnElement[bool]:
+def _state_condition(state: str, today: date | Any) -> ColumnElement[bool]:
     """A state filter on the state clients read (an expired opinion window reads as closed)."""
     found: ColumnElement[bool] = tally.state_condition(
         state, today, col(Application.state), col(Application.opinion_due)
@@ -289,37 +302,128 @@ def list_applications(
 ) -> tuple[list[Application], int]:
     """The caller's cases, newest first, with their total. ``cursor`` (issue 12) continues after
     the page it came from by key; the next page's cursor is ``next_cursor`` of the last row. The
-    total of a jobcentre's or the country's cases is summed from the tally (fortrin/tally.py)."""
-    conditions = [application_scope(user)]
-    if state is not None:
-        if state not in set(pa.State):
-            raise ValidationFailed({"state": "ukendt status"})
-        conditions.append(_state_condition(state, clock.today()))
-    total = None if vacancy_id is not None else tally.total(db, user, state)
-    if vacancy_id is not None:
-        conditions.append(col(Application.vacancy_id) == vacancy_id)
+    total of a jobcentre's or the country's cases is summed from the tally (fortrin/tally.py).
+
+    Issue 12: one statement, built once per kind of list (``_page_statement``), reads the page with
+    what it shows (vacancies, organisations, applicants and their valid cards) and, on PostgreSQL,
+    writes its audit rows; the total is one more."""
+    if state is not None and state not in set(pa.State):
+        raise ValidationFailed({"state": "ukendt status"})
+    after = None
+    if cursor is not None:
+        if offset:
+            raise ValidationFailed({"offset": "kan ikke bruges sammen med cursor"})
+        after = paging.decode(cursor, (datetime, str))
+    today = clock.today()
+    params: dict[str, Any] = {
+        **scope_params(user),
+        "today": today,
+        "vacancy_id": vacancy_id,
+        "page_limit": limit,
+        "page_offset": offset,
+    }
+    if after is not None:
+        params["after_created_at"], params["after_id"] = after
+    by_vacancy = vacancy_id is not None
+    total = None if by_vacancy else tally.total(db, user, state)
     if total is None:
-        total = db.exec(select(func.count()).select_from(Application).where(*conditions)).one()
-    order = (col(Application.created_at), col(Application.id))
-    query = paging.apply(
-        select(Application).where(*conditions), order, (datetime, str), cursor, limit, offset
-    )
+        counting = db_statement(
+            ("case count", user.role, state, by_vacancy),
+            lambda: (
+                select(func.count())
+                .select_from(Application)
+                .where(*_list_conditions(user.role, state, by_vacancy))
+            ),
+        )
+        total = db.exec(counting, params=params).one()
     # A list shows who applied with preferential access (which says there is a disability): one
     # audit row per case shown, on PostgreSQL written by the statement that reads the page.
     audited = audit.lists_in_statement(db, user, audit.APPLICATION)
     if audited:
-        page = query.with_only_columns(col(Application.id), col(Application.applicant_id))
-        cte = audit.insert_cte(audit.LIST, audit.APPLICATION, page.subquery())
-        query = query.add_cte(cte).params(audit.statement_params(user))
-    rows = db.exec(query).all()
-    if not audited:
+        params.update(audit.statement_params(user))
+    query = _page_statement(user.role, state, by_vacancy, after is not None, audited)
+    rows: list[Application] = []
+    valid: dict[str, dict[str, CompensationCard]] = {}
+    for application, vacancy, organisation, applicant, card in db.execute(query, params):
+        if not rows or rows[-1].id != application.id:  # an applicant's two valid cards: two rows
+            rows.append(application)
+            keep(db, (vacancy, organisation, applicant))
+            if application.applicant_id is not None:
+                valid.setdefault(application.applicant_id, {})
+        if card is not None and application.applicant_id is not None:
+            valid[application.applicant_id][card.id] = card
+    if audited:
+        audit.listed(user, audit.APPLICATION, [a.id for a in rows])
+    else:
         audit.record_many(
             db, user, audit.LIST, audit.APPLICATION, [(a.id, a.applicant_id) for a in rows]
         )
-    else:
-        audit.listed(user, audit.APPLICATION, [a.id for a in rows])
-    _prefetch(db, rows)
-    return list(rows), int(total)
+    if valid:
+        cards.remember_valid_cards(db, today, {k: list(v.values()) for k, v in valid.items()})
+    return rows, int(total)
+
+
+_LIST_ORDER = (col(Application.created_at), col(Application.id))
+
+
+def _list_conditions(role: str, state: str | None, by_vacancy: bool) -> list[ColumnElement[bool]]:
+    """The conditions of a list of ``role``'s cases, their values as parameters (``today``,
+    ``vacancy_id`` and ``scope_params``)."""
+    conditions = [application_scope(RoleTemplate(role))]
+    if state is not None:
+        conditions.append(_state_condition(state, bindparam("today", type_=Date())))
+    if by_vacancy:
+        conditions.append(col(Application.vacancy_id) == bindparam("vacancy_id", type_=String()))
+    return conditions
+
+
+def _page_statement(
+    role: str, state: str | None, by_vacancy: bool, after: bool, audited: bool
+) -> Any:
+    """The statement of a page of ``list_applications``, built once per kind of list: the page's
+    ids in a WITH (its conditions, order, ``page_limit`` and ``page_offset``; with ``after``, the
+    rows after ``after_created_at``/``after_id`` by key), then each case with its vacancy,
+    organisation, applicant and the applicant's valid cards (``today``), newest first; with
+    ``audited``, the page's audit rows written from the same WITH."""
+
+    def build() -> Any:
+        conditions = _list_conditions(role, state, by_vacancy)
+        if after:
+            conditions.append(
+                paging.beyond(
+                    _LIST_ORDER,
+                    (
+                        bindparam("after_created_at", type_=UTCDateTime()),
+                        bindparam("after_id", type_=String()),
+                    ),
+                    descending=True,
+                )
+            )
+        page = (
+            select(col(Application.id), col(Application.applicant_id))
+            .where(*conditions)
+            .order_by(*(c.desc() for c in _LIST_ORDER))
+            .limit(bindparam("page_limit", type_=Integer()))
+            .offset(bindparam("page_offset", type_=Integer()))
+            .cte("page")
+        )
+        query = (
+            sa_select(Application, Vacancy, Organisation, User, CompensationCard)
+            .join(page, page.c.id == col(Application.id))
+            .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
+            .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
+            .outerjoin(User, col(User.id) == col(Application.applicant_id))
+            .outerjoin(
+                CompensationCard,
+                cards.valid_for(Application.applicant_id, bindparam("today", type_=Date())),
+            )
+            .order_by(*(c.desc() for c in _LIST_ORDER))
+        )
+        if audited:
+            query = query.add_cte(audit.insert_cte(audit.LIST, audit.APPLICATION, page))
+        return query
+
+    return db_statement(("case page", role, state, by_vacancy, after, audited), build)
 
 
 def next_cursor(rows: Sequence[Application | Vacancy], limit: int) -> str | None:
@@ -344,9 +448,7 @@ def _prefetch(db: Session, rows: Sequence[Application]) -> None:
         .outerjoin(CompensationCard, cards.valid_for(Application.applicant_id, today))
         .where(col(Application.id).in_([a.id for a in rows]))
     ).all()
-    db.info.setdefault("prefetched", []).extend(
-        o for row in found for o in row[:3] if o is not None
-    )
+    keep(db, (o for row in found for o in row[:3]))
     valid: dict[str, dict[str, CompensationCard]] = {
         a.applicant_id: {} for a in rows if a.applicant_id is not None
     }

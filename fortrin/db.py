@@ -7,7 +7,7 @@ One SQLAlchemy engine per app. A request gets one session (``session()``); servi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -180,3 +180,25 @@ def statement(key: Hashable, build: Callable[[], _Statement]) -> _Statement:
         found = _STATEMENTS[key] = build()
     result: _Statement = found
     return result
+
+
+_Model = TypeVar("_Model")
+
+
+def keep(db_session: Session, objects: Iterable[Any]) -> None:
+    """Hold ``objects`` read with a page for its rendering, found again by ``kept`` (issue 12: a
+    dictionary look-up, where ``Session.get`` costs a walk through the identity map's machinery).
+    Kept until the transaction ends (``cards._forget_prefetched``)."""
+    found: dict[tuple[type, Any], Any] = db_session.info.setdefault("kept", {})
+    for obj in objects:
+        if obj is not None:
+            found[(type(obj), obj.id)] = obj
+
+
+def kept(db_session: Session, model: type[_Model], key: Any) -> _Model | None:
+    """The object of ``model`` with primary key ``key``: one ``keep`` holds, else the session's."""
+    found = db_session.info.get("kept", {}).get((model, key))
+    if found is not None:
+        result: _Model = found
+        return result
+    return db_session.get(model, key)

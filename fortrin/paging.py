@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import tuple_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from fortrin.errors import ValidationFailed
 
@@ -142,7 +142,9 @@ def beyond(columns: Sequence[Any], values: Sequence[Any], descending: bool) -> C
     these columns (written out as ORs, PostgreSQL would read from the first column's value on and
     filter the rest). The columns are never NULL."""
     row = tuple_(*columns)
-    return row < tuple(values) if descending else row > tuple(values)
+    # Parameters of a statement built once (``db.statement``) are compared as a row of their own.
+    key: Any = tuple_(*values) if isinstance(values[0], BindParameter) else tuple(values)
+    return row < key if descending else row > key
 
 
 def read(

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
 from fortrin.cases import blockers, positions_filled, timeline
+from fortrin.db import kept
 from fortrin.models import (
     ApiToken,
     ApplicantProfile,
@@ -468,10 +469,10 @@ def application_out(
 ) -> ApplicationOut:
     today = clock.today()
     state = pa.effective_state(application.state, application.opinion_due, today)
-    vacancy = db.get(Vacancy, application.vacancy_id)
-    applicant = db.get(User, application.applicant_id)
+    vacancy = kept(db, Vacancy, application.vacancy_id)
+    applicant = kept(db, User, application.applicant_id)
     assert vacancy is not None and applicant is not None
-    organisation = db.get(Organisation, vacancy.organisation_id)
+    organisation = kept(db, Organisation, vacancy.organisation_id)
     case_deadlines: list[CaseDeadlineOut] = []
     if application.opinion_due is not None and application.refusal_sent_on is not None:
         computed = deadlines.opinion_request_deadline(

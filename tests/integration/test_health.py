@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -88,7 +89,12 @@ def test_a_pooled_connection_is_pinged_only_after_it_was_idle(
         dialect = db.engine().dialect
     pings: list[object] = []
     real_ping = dialect.do_ping
-    monkeypatch.setattr(dialect, "do_ping", lambda dbapi: pings.append(dbapi) or real_ping(dbapi))
+
+    def counted_ping(dbapi_connection: Any) -> bool:
+        pings.append(dbapi_connection)
+        return bool(real_ping(dbapi_connection))
+
+    monkeypatch.setattr(dialect, "do_ping", counted_ping)
 
     first = _backend_pid(app)
     before = len(pings)
