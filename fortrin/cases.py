@@ -400,27 +400,31 @@ def _page_statement(
                 )
             )
         page = (
-            select(col(Application.id), col(Application.applicant_id))
+            select(Application)
             .where(*conditions)
             .order_by(*(c.desc() for c in _LIST_ORDER))
-            .limit(bindparam("page_limit", type_=Integer()))
-            .offset(bindparam("page_offset", type_=Integer()))
+            # Written into the SQL when it runs: PostgreSQL then plans the statement of each page
+            # size once (a prepared statement's generic plan); with LIMIT as a parameter it would
+            # plan every page afresh, which costs more than reading it.
+            .limit(bindparam("page_limit", type_=Integer(), literal_execute=True))
+            .offset(bindparam("page_offset", type_=Integer(), literal_execute=True))
             .cte("page")
         )
+        case = aliased(Application, page)
         query = (
-            sa_select(Application, Vacancy, Organisation, User, CompensationCard)
-            .join(page, page.c.id == col(Application.id))
-            .join(Vacancy, col(Vacancy.id) == col(Application.vacancy_id))
+            sa_select(case, Vacancy, Organisation, User, CompensationCard)
+            .join(Vacancy, col(Vacancy.id) == case.vacancy_id)
             .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
-            .outerjoin(User, col(User.id) == col(Application.applicant_id))
+            .outerjoin(User, col(User.id) == case.applicant_id)
             .outerjoin(
                 CompensationCard,
-                cards.valid_for(Application.applicant_id, bindparam("today", type_=Date())),
+                cards.valid_for(case.applicant_id, bindparam("today", type_=Date())),
             )
-            .order_by(*(c.desc() for c in _LIST_ORDER))
+            .order_by(col(case.created_at).desc(), col(case.id).desc())
         )
         if audited:
-            query = query.add_cte(audit.insert_cte(audit.LIST, audit.APPLICATION, page))
+            looked_at = select(page.c.id, page.c.applicant_id).subquery()
+            query = query.add_cte(audit.insert_cte(audit.LIST, audit.APPLICATION, looked_at))
         return query
 
     return db_statement(("case page", role, state, by_vacancy, after, audited), build)
