@@ -7,10 +7,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, has_request_context, request, session
+from flask import Flask, Request, Response, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.datastructures import Headers
 from werkzeug.routing import IntegerConverter
 
 from fortrin import config, db, errors, validation
@@ -99,6 +101,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
+    app.session_interface = _SessionInterface()
     app.url_map.merge_slashes = False  # "/a//b" is a 404, not a redirect to somewhere else
     app.config.update(settings)
     app.config.update(
@@ -134,6 +137,53 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class _Talisman(Talisman):
+    """flask-talisman with its headers worked out once (issue 12): this app gives no view options of
+    its own and uses no CSP nonce, so every response gets the same policies, and Talisman's
+    per-request work (four look-ups of the view's options, the policies parsed again) only costs
+    time. HSTS still depends on the request (HTTPS or not) and is decided per response; a view
+    given options by the ``talisman`` decorator would get Talisman's own handling."""
+
+    _fixed: list[tuple[str, str]] | None = None
+
+    def _force_https(self) -> Any:
+        return super()._force_https() if self.force_https else None
+
+    def _make_nonce(self) -> None:
+        if self.content_security_policy_nonce_in:
+            super()._make_nonce()
+
+    def _set_response_headers(self, response: Response) -> Response:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "talisman_view_options", None):
+            result: Response = super()._set_response_headers(response)
+            return result
+        if self._fixed is None:
+            options = self._get_local_options()
+            headers = Headers()
+            self._set_feature_policy_headers(headers, options)
+            self._set_permissions_policy_headers(headers, options)
+            self._set_document_policy_headers(headers, options)
+            self._set_frame_options_headers(headers, options)
+            self._set_content_security_policy_headers(headers, options)
+            self._set_referrer_policy_headers(headers)
+            self._fixed = list(headers.items())
+        for name, value in self._fixed:
+            response.headers[name] = value
+        self._set_hsts_headers(response.headers)
+        return response
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the cookie's signer for a request that
+    carries no session cookie (every API call: bearer tokens, no cookies; issue 12)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def _harden(app: Flask, production: bool) -> None:
     """The HTTP security headers of every response (flask-talisman), ``Cache-Control: no-store`` on
     everything but static files, and NUL characters refused (422) before any view runs.
@@ -143,7 +193,7 @@ def _harden(app: Flask, production: bool) -> None:
     where browsers honour it.
     """
     # One Talisman per app: it keeps the app and its options on itself.
-    app.extensions["talisman"] = Talisman(
+    app.extensions["talisman"] = _Talisman(
         app,
         force_https=False,
         strict_transport_security=production,
