@@ -23,11 +23,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, and_, func, or_, text
+from sqlalchemy import Connection, Date, String, and_, bindparam, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import clock
+from fortrin.db import statement
 from fortrin.models import CaseTally, User
 from fortrin.workflows import preferential_access as pa
 
@@ -49,7 +50,7 @@ def caseworker_cutoff() -> date:
     return clock.today() - timedelta(days=int(current_app.config["FORTRIN_CASEWORKER_ACCESS_DAYS"]))
 
 
-def state_condition(state: str, today: date, state_column: Any, ends_column: Any) -> Any:
+def state_condition(state: str, today: date | Any, state_column: Any, ends_column: Any) -> Any:
     """The state clients read (an opinion window whose last day has passed reads as closed), on
     ``application`` or on ``case_tally``: the ``ends_on`` of a window is its last day."""
     window = state_column == pa.State.OPINION_WINDOW
@@ -63,17 +64,26 @@ def state_condition(state: str, today: date, state_column: Any, ends_column: Any
 def total(db: Session, user: User, state: str | None = None) -> int | None:
     """The number of cases ``cases.list_applications`` would list for ``user`` with this state
     filter, from the tally; None when the tally cannot say (the caller then counts)."""
-    conditions: list[ColumnElement[bool]] = []
-    if user.role == "caseworker":
-        conditions.append(col(CaseTally.handling_jobcentre_code) == user.jobcentre_code)
-        conditions.append(col(CaseTally.ends_on) >= caseworker_cutoff())
-    elif user.role != "admin":
+    if user.role not in ("caseworker", "admin"):
         return None
-    if state is not None:
-        conditions.append(
-            state_condition(state, clock.today(), col(CaseTally.state), col(CaseTally.ends_on))
-        )
-    found = db.exec(select(func.coalesce(func.sum(CaseTally.cases), 0)).where(*conditions)).one()
+    params: dict[str, Any] = {"today": clock.today()}
+    if user.role == "caseworker":
+        params.update(jobcentre_code=user.jobcentre_code, cutoff=caseworker_cutoff())
+
+    def build() -> Any:  # once per role and state filter (issue 12), the values as parameters
+        conditions: list[ColumnElement[bool]] = []
+        if user.role == "caseworker":
+            code = bindparam("jobcentre_code", type_=String())
+            conditions.append(col(CaseTally.handling_jobcentre_code) == code)
+            conditions.append(col(CaseTally.ends_on) >= bindparam("cutoff", type_=Date()))
+        if state is not None:
+            today = bindparam("today", type_=Date())
+            conditions.append(
+                state_condition(state, today, col(CaseTally.state), col(CaseTally.ends_on))
+            )
+        return select(func.coalesce(func.sum(CaseTally.cases), 0)).where(*conditions)
+
+    found = db.exec(statement(("tally", user.role, state), build), params=params).one()
     return int(found)
 
 
