@@ -562,7 +562,14 @@ def verify(db: Session, code: str) -> CompensationCard:
 def _forget_prefetched(session: SASession) -> None:
     """What a page prefetched (``remember_valid_cards``, ``cases._prefetch``) lives until the
     transaction ends, never longer: a card issued later is seen."""
-    for key in ("valid_cards", "card_schemes", "prefetched", "timelines", "kept"):
+    for key in (
+        "valid_cards",
+        "card_schemes",
+        "prefetched",
+        "timelines",
+        "kept",
+        "last_caseworker",
+    ):
         session.info.pop(key, None)
 
 

@@ -150,7 +150,7 @@ def find_application(
     the case and for writes, which record their own audit row. ``with_context``: read with it, in
     the same statement, what the answer shows (``_load``), for a write that answers with the case."""
     if with_context:
-        return _load(db, user, application_id, audited=False)
+        return _load(db, user, application_id, audited=False, for_event=True)
     application = db.exec(
         select(Application).where(Application.id == application_id, application_scope(user))
     ).first()
@@ -172,10 +172,13 @@ def get_application(db: Session, user: User, application_id: str) -> Application
     return application
 
 
-def _case_statement(role: str, audited: bool) -> Any:
+def _case_statement(role: str, audited: bool, for_event: bool = False) -> Any:
     """The statement of ``_load`` for callers of ``role``, built once (``db.statement``); its
     parameters: ``application_id``, ``today``, ``scope_params`` and, ``audited``,
-    ``audit.statement_params``."""
+    ``audit.statement_params``. ``for_event``: also who an event's notices go to
+    (``notifications.after_event``): the user who posted the vacancy, the case's assignee, and, on
+    each timeline entry, its actor's id when that is an active caseworker of the handling jobcentre
+    (``notifications.handling_caseworker``), so the notices ask nothing more."""
 
     def build() -> Any:
         scope = application_scope(RoleTemplate(role))
@@ -193,6 +196,22 @@ def _case_statement(role: str, audited: bool) -> Any:
             )
             .where(col(Application.id) == bindparam("application_id", type_=String()), scope)
         )
+        if for_event:
+            creator = aliased(User, name="creator")
+            assignee = aliased(User, name="assignee")
+            actor = aliased(User, name="actor")
+            query = (
+                query.add_columns(creator, assignee, col(actor.id))
+                .outerjoin(creator, col(creator.id) == col(Vacancy.created_by))
+                .outerjoin(assignee, col(assignee.id) == col(Application.assignee_id))
+                .outerjoin(
+                    actor,
+                    and_(
+                        col(actor.id) == col(ApplicationEvent.actor_id),
+                        notifications.handling_caseworker(actor, Application),
+                    ),
+                )
+            )
         if not audited:
             return query
         source = select(col(Application.id), col(Application.applicant_id)).where(
@@ -200,19 +219,22 @@ def _case_statement(role: str, audited: bool) -> Any:
         )
         return query.add_cte(audit.insert_cte(audit.READ, audit.APPLICATION, source))
 
-    return db_statement(("case", role, audited), build)
+    return db_statement(("case", role, audited, for_event), build)
 
 
-def _load(db: Session, user: User, application_id: str, audited: bool) -> Application:
+def _load(
+    db: Session, user: User, application_id: str, audited: bool, for_event: bool = False
+) -> Application:
     """The case with what its answer or page shows (vacancy, organisation, applicant, the
     applicant's valid cards, and the timeline) in one statement (issue 12), under ``user``'s scope,
     writing the read's audit row when ``audited``; rendering then finds all of it in the session
-    (``db.info``) instead of asking."""
+    (``db.info``) instead of asking. ``for_event``: with who the event's notices go to
+    (``_case_statement``), kept for ``notifications``."""
     today = clock.today()
     params = {"application_id": application_id, "today": today, **scope_params(user)}
     if audited:
         params.update(audit.statement_params(user))
-    rows = db.execute(_case_statement(user.role, audited), params).all()
+    rows = db.execute(_case_statement(user.role, audited, for_event), params).all()
     if not rows:
         raise NotFound("Sagen findes ikke.")
     application: Application = rows[0][0]
@@ -221,6 +243,10 @@ def _load(db: Session, user: User, application_id: str, audited: bool) -> Applic
         events.values(), key=lambda e: e.seq
     )
     keep(db, rows[0][1:4])  # held for the rendering
+    if for_event:
+        keep(db, rows[0][6:8])
+        acted = [(row[5].seq, row[8]) for row in rows if row[5] is not None and row[8] is not None]
+        notifications.remember_last_caseworker(db, application, max(acted)[1] if acted else None)
     if application.applicant_id is not None:
         valid = {row[4].id: row[4] for row in rows if row[4] is not None}
         cards.remember_valid_cards(db, today, {application.applicant_id: list(valid.values())})
@@ -1368,6 +1394,7 @@ def _append(
     application.state = to_state
     application.updated_at = now
     db.add(application)
+    notifications.acted(db, application, user)
     audit.record(
         db,
         user,

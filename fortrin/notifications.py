@@ -31,6 +31,7 @@ from sqlalchemy import Engine, and_, bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from fortrin import clock, paging
@@ -352,20 +353,20 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
     users: dict[str, User] = _by_id(db, User, wanted)
     org_ids = {v.organisation_id for v in vacancies.values()}
     organisations: dict[str, Organisation] = _by_id(db, Organisation, set(org_ids))
-    last_caseworker: dict[str, str] = {}
-    for application_id, user_id in db.exec(
-        select(ApplicationEvent.application_id, User.id)
-        .join(User, col(ApplicationEvent.actor_id) == col(User.id))
-        .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
-        .where(
-            col(ApplicationEvent.application_id).in_([a.id for a in rows]),
-            User.role == "caseworker",
-            col(User.jobcentre_code) == col(Application.handling_jobcentre_code),
-            col(User.active).is_(True),
-        )
-        .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
-    ):
-        last_caseworker[application_id] = user_id  # the last one, by seq, wins
+    last_caseworker = _remembered_last_caseworkers(db, rows)
+    if last_caseworker is None:
+        last_caseworker = {}
+        for application_id, user_id in db.exec(
+            select(ApplicationEvent.application_id, User.id)
+            .join(User, col(ApplicationEvent.actor_id) == col(User.id))
+            .join(Application, col(Application.id) == col(ApplicationEvent.application_id))
+            .where(
+                col(ApplicationEvent.application_id).in_([a.id for a in rows]),
+                handling_caseworker(User, Application),
+            )
+            .order_by(col(ApplicationEvent.application_id), col(ApplicationEvent.seq))
+        ):
+            last_caseworker[application_id] = user_id  # the last one, by seq, wins
     unposted = {
         v.organisation_id
         for v in vacancies.values()
@@ -390,6 +391,58 @@ def _load_batch(db: Session, rows: list[Application]) -> _Batch:
         caseworkers,
         last_caseworker,
     )
+
+
+def handling_caseworker(user: Any, application: Any) -> ColumnElement[bool]:
+    """SQL: ``user`` (User or an alias) is an active caseworker of ``application``'s handling
+    jobcentre, one who may be told of the case as the caseworker who last acted on it."""
+    return and_(
+        col(user.role) == "caseworker",
+        col(user.jobcentre_code) == col(application.handling_jobcentre_code),
+        col(user.active).is_(True),
+    )
+
+
+def remember_last_caseworker(db: Session, application: Application, user_id: str | None) -> None:
+    """The handling caseworker who last acted on the case (``handling_caseworker``), read with it
+    (``cases._load``), for ``_load_batch`` to use instead of asking; valid while the case's handling
+    jobcentre stays the one it was read with (``acted`` keeps it up to date as events are added)."""
+    db.info.setdefault("last_caseworker", {})[application.id] = (
+        application.handling_jobcentre_code,
+        user_id,
+    )
+
+
+def acted(db: Session, application: Application, user: User | None) -> None:
+    """``user`` added an entry to the case's timeline: the last caseworker, if they are one of the
+    handling jobcentre's (the same test as ``handling_caseworker``)."""
+    known = db.info.get("last_caseworker", {})
+    if application.id not in known:
+        return
+    jobcentre_code, _last = known[application.id]
+    if jobcentre_code != application.handling_jobcentre_code:
+        del known[application.id]  # moved: ask the database
+    elif (
+        user is not None
+        and user.role == "caseworker"
+        and user.active
+        and user.jobcentre_code == application.handling_jobcentre_code
+    ):
+        known[application.id] = (jobcentre_code, user.id)
+
+
+def _remembered_last_caseworkers(db: Session, rows: list[Application]) -> dict[str, str] | None:
+    """The last caseworkers of these cases as remembered (``remember_last_caseworker``), or None
+    when one of them is not remembered, or its handling jobcentre has changed since."""
+    known: dict[str, tuple[str, str | None]] = db.info.get("last_caseworker", {})
+    found: dict[str, str] = {}
+    for application in rows:
+        remembered = known.get(application.id)
+        if remembered is None or remembered[0] != application.handling_jobcentre_code:
+            return None
+        if remembered[1] is not None:
+            found[application.id] = remembered[1]
+    return found
 
 
 def _active_by(db: Session, column: Any, keys: set[str], role: str) -> dict[str, tuple[str, ...]]:

@@ -228,3 +228,22 @@ def test_no_notification_ever_carries_health_details(app: Flask, api: Api, world
     with app.app_context():
         texts = [n.subject + n.body for n in db.session().exec(select(Notification)).all()]
     assert texts and not any(secret in text for text in texts)
+
+
+def test_an_escalation_goes_to_the_caseworker_who_last_acted_and_not_to_the_colleagues(
+    app: Flask, api: Api, world: World
+) -> None:
+    """Issue 12: the case read for an event carries who its notices go to (the handling caseworker
+    who last acted on it), so the event asks no more; the notice still reaches that caseworker only,
+    and after a move to another jobcentre, that jobcentre's caseworkers."""
+    colleague = make_user(app, "caseworker", jobcentre_code="751", name="Kirsten Kollega")
+    v = vacancy(api, world.employer)
+    case = apply(api, world.applicant, v["id"], route="via_jobcentre")
+    assessment = {"can_perform": True, "has_difficulty_getting_work": True, "reasoning": LEGAL}
+    ok(event(api, colleague, case["id"], type="assessment", **assessment))
+    drive(api, world, case["id"], "negotiation_required")  # employer steps only from here
+    set_now(api.app, "2026-12-15T09:00:00+01:00")  # ten working days after the statement
+    attempts = "Ringet til jobcenteret 3. og 8. december og skrevet to gange uden svar."
+    ok(event(api, world.employer, case["id"], type="negotiation_not_held", attempts=attempts))
+    assert "negotiation_escalated" in kinds_for(app, colleague.id)
+    assert "negotiation_escalated" not in kinds_for(app, world.cw_aarhus.id)
