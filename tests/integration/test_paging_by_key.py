@@ -143,3 +143,7 @@ def test_the_case_and_an_event_read_what_they_show_in_one_statement(
     for table in ("vacancy", "organisation"):
         assert not [s for s in seen if s.lstrip().startswith(f"SELECT {table}.id")], table
     assert len([s for s in seen if s.lstrip().startswith("UPDATE application ")]) == 1
+    # Issue 12: the token and the case (with who the event's notices go to) are all it reads.
+    reads = [s for s in seen if s.lstrip().startswith(("SELECT", "WITH"))]
+    assert len(reads) == 2, reads
+    assert "api_token" in reads[0] and "creator" in reads[1] and "assignee" in reads[1]
