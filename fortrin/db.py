@@ -132,6 +132,10 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["fortrin_engine"] = make_engine(app.config["FORTRIN_DATABASE_URL"])
+    # The same pool, its connections lent in autocommit mode (``session(statement_at_a_time=True)``).
+    app.extensions["fortrin_autocommit_engine"] = app.extensions[
+        "fortrin_engine"
+    ].execution_options(isolation_level="AUTOCOMMIT")
     app.teardown_appcontext(_close_session)
 
 
@@ -140,10 +144,17 @@ def engine() -> Engine:
     return result
 
 
-def session() -> Session:
-    """The session of the current app context (one per request)."""
+def session(statement_at_a_time: bool = False) -> Session:
+    """The session of the current app context (one per request). ``statement_at_a_time``, asked by
+    the request's first use (issue 12): on PostgreSQL each statement commits by itself
+    (``AUTOCOMMIT``), which spares the request the round trips of BEGIN and COMMIT. Only for a
+    request whose every write is part of the statement that reads (a case read, whose audit row is
+    written by its SELECT): under READ COMMITTED each statement sees its own snapshot either way."""
     if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
+        bind = engine()
+        if statement_at_a_time and bind.dialect.name == "postgresql":
+            bind = current_app.extensions["fortrin_autocommit_engine"]
+        g.db_session = Session(bind, expire_on_commit=False)
     result: Session = g.db_session
     return result
 

@@ -24,7 +24,7 @@ def _authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, "public", False):
         return
-    g.user = bearer_user(db.session())
+    g.user = bearer_user(db.session(getattr(view, "statement_at_a_time", False)))
 
 
 def caller() -> User:

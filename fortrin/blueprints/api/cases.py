@@ -264,9 +264,13 @@ def assign_application(application_id: str) -> Response:
     errors=(404,),
 )
 def get_application(application_id: str) -> Response:
-    with db.unit_of_work() as session:  # commits the audit row of the read
+    # On PostgreSQL the read writes its own audit row (cases.get_application): no transaction.
+    with db.unit_of_work() as session:  # commits the audit row of the read (SQLite)
         application = cases.get_application(session, caller(), application_id)
         return render(application_out(session, caller(), application))
+
+
+get_application.statement_at_a_time = True  # type: ignore[attr-defined]
 
 
 @api_route(
