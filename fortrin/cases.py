@@ -332,9 +332,9 @@ def list_applications(
     total of a jobcentre's or the country's cases is summed from the tally (fortrin/tally.py).
 
     Issue 12: one statement, built once per kind of list (``_page_statement``), reads the page with
-    what it shows (vacancies, organisations, applicants and their valid cards) and, on PostgreSQL,
-    writes its audit rows; the total is one more. ``last_read``: the transaction reads nothing
-    after the page (the API), which is then read with its prepared plan."""
+    what it shows (vacancies, organisations, applicants and their valid cards), the list's total
+    and, on PostgreSQL, writes its audit rows. ``last_read``: the transaction reads nothing after
+    the page (the API), which is then read with its prepared plan."""
     if state is not None and state not in set(pa.State):
         raise ValidationFailed({"state": "ukendt status"})
     after = None
@@ -353,17 +353,6 @@ def list_applications(
     if after is not None:
         params["after_created_at"], params["after_id"] = after
     by_vacancy = vacancy_id is not None
-    total = None if by_vacancy else tally.total(db, user, state)
-    if total is None:
-        counting = db_statement(
-            ("case count", user.role, state, by_vacancy),
-            lambda: (
-                select(func.count())
-                .select_from(Application)
-                .where(*_list_conditions(user.role, state, by_vacancy))
-            ),
-        )
-        total = db.exec(counting, params=params).one()
     # A list shows who applied with preferential access (which says there is a disability): one
     # audit row per case shown, on PostgreSQL written by the statement that reads the page.
     audited = audit.lists_in_statement(db, user, audit.APPLICATION)
@@ -378,7 +367,9 @@ def list_applications(
         db.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
     rows: list[Application] = []
     valid: dict[str, dict[str, CompensationCard]] = {}
-    for application, vacancy, organisation, applicant, card in db.execute(query, params):
+    total = None
+    for application, vacancy, organisation, applicant, card, counted in db.execute(query, params):
+        total = counted  # the same on every row
         if not rows or rows[-1].id != application.id:  # an applicant's two valid cards: two rows
             rows.append(application)
             keep(db, (vacancy, organisation, applicant))
@@ -394,7 +385,25 @@ def list_applications(
         )
     if valid:
         cards.remember_valid_cards(db, today, {k: list(v.values()) for k, v in valid.items()})
+    if total is None:  # an empty page says nothing of the others
+        total = db.exec(_total_statement(user.role, state, by_vacancy), params=params).one()
     return rows, int(total)
+
+
+def _total_statement(role: str, state: str | None, by_vacancy: bool) -> Any:
+    """How many cases a list has: summed from the tally (a jobcentre's or the country's cases), or
+    counted (an applicant's, an employer's, a vacancy's: a few). Built once per kind of list."""
+    summed = None if by_vacancy else tally.total_query(role, state)
+    if summed is not None:
+        return summed
+    return db_statement(
+        ("case count", role, state, by_vacancy),
+        lambda: (
+            select(func.count())
+            .select_from(Application)
+            .where(*_list_conditions(role, state, by_vacancy))
+        ),
+    )
 
 
 _LIST_ORDER = (col(Application.created_at), col(Application.id))
@@ -445,8 +454,9 @@ def _page_statement(
             .cte("page")
         )
         case = aliased(Application, page)
+        total = _total_statement(role, state, by_vacancy).scalar_subquery().label("total")
         query = (
-            sa_select(case, Vacancy, Organisation, User, CompensationCard)
+            sa_select(case, Vacancy, Organisation, User, CompensationCard, total)
             .join(Vacancy, col(Vacancy.id) == case.vacancy_id)
             .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
             .outerjoin(User, col(User.id) == case.applicant_id)

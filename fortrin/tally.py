@@ -25,11 +25,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection, Date, String, and_, bindparam, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from fortrin import clock
 from fortrin.db import statement
-from fortrin.models import CaseTally, User
+from fortrin.models import CaseTally
 from fortrin.workflows import preferential_access as pa
 
 # ``ends_on`` of a case that has not ended, as the tally stores it (its key has no NULL).
@@ -61,21 +61,20 @@ def state_condition(state: str, today: date | Any, state_column: Any, ends_colum
     return state_column == state
 
 
-def total(db: Session, user: User, state: str | None = None) -> int | None:
-    """The number of cases ``cases.list_applications`` would list for ``user`` with this state
-    filter, from the tally; None when the tally cannot say (the caller then counts)."""
-    if user.role not in ("caseworker", "admin"):
+def total_query(role: str, state: str | None = None) -> Any:
+    """The number of cases ``cases.list_applications`` would list for a caller of ``role`` with this
+    state filter, summed from the tally; None when the tally cannot say (the caller then counts).
+    Built once per role and state filter (issue 12); its parameters are the caller's scope
+    (``cases.scope_params``: ``scope_jobcentre_code``, ``scope_cutoff``) and ``today``."""
+    if role not in ("caseworker", "admin"):
         return None
-    params: dict[str, Any] = {"today": clock.today()}
-    if user.role == "caseworker":
-        params.update(jobcentre_code=user.jobcentre_code, cutoff=caseworker_cutoff())
 
-    def build() -> Any:  # once per role and state filter (issue 12), the values as parameters
+    def build() -> Any:
         conditions: list[ColumnElement[bool]] = []
-        if user.role == "caseworker":
-            code = bindparam("jobcentre_code", type_=String())
+        if role == "caseworker":
+            code = bindparam("scope_jobcentre_code", type_=String())
             conditions.append(col(CaseTally.handling_jobcentre_code) == code)
-            conditions.append(col(CaseTally.ends_on) >= bindparam("cutoff", type_=Date()))
+            conditions.append(col(CaseTally.ends_on) >= bindparam("scope_cutoff", type_=Date()))
         if state is not None:
             today = bindparam("today", type_=Date())
             conditions.append(
@@ -83,8 +82,7 @@ def total(db: Session, user: User, state: str | None = None) -> int | None:
             )
         return select(func.coalesce(func.sum(CaseTally.cases), 0)).where(*conditions)
 
-    found = db.exec(statement(("tally", user.role, state), build), params=params).one()
-    return int(found)
+    return statement(("tally", role, state), build)
 
 
 def rebuild(connection: Connection) -> None:
