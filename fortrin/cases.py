@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -325,7 +325,7 @@ def list_applications(
     limit: int = 100,
     offset: int = 0,
     cursor: str | None = None,
-    last_read: bool = False,
+    api_page: bool = False,
 ) -> tuple[list[Application], int]:
     """The caller's cases, newest first, with their total. ``cursor`` (issue 12) continues after
     the page it came from by key; the next page's cursor is ``next_cursor`` of the last row. The
@@ -333,8 +333,10 @@ def list_applications(
 
     Issue 12: one statement, built once per kind of list (``_page_statement``), reads the page with
     what it shows (vacancies, organisations, applicants and their valid cards), the list's total
-    and, on PostgreSQL, writes its audit rows. ``last_read``: the transaction reads nothing after
-    the page (the API), which is then read with its prepared plan."""
+    and, on PostgreSQL, writes its audit rows. ``api_page``: the API's answer, which shows only what
+    ``presenters.application_out`` shows of the vacancy, organisation and applicant (only that is
+    read of them), and whose transaction reads nothing after the page (it is read with its
+    prepared plan)."""
     if state is not None and state not in set(pa.State):
         raise ValidationFailed({"state": "ukendt status"})
     after = None
@@ -358,8 +360,8 @@ def list_applications(
     audited = audit.lists_in_statement(db, user, audit.APPLICATION)
     if audited:
         params.update(audit.statement_params(user))
-    query = _page_statement(user.role, state, by_vacancy, after is not None, audited)
-    if last_read and db.get_bind().dialect.name == "postgresql":
+    query = _page_statement(user.role, state, by_vacancy, after is not None, audited, api_page)
+    if api_page and db.get_bind().dialect.name == "postgresql":
         # The page's plan is the same whatever the caller (an index range by key, then a look-up
         # per row), but PostgreSQL would plan it afresh at each request (its estimate for the largest
         # jobcentre beats the generic plan's), which costs as much as reading the page: the plan
@@ -420,14 +422,20 @@ def _list_conditions(role: str, state: str | None, by_vacancy: bool) -> list[Col
     return conditions
 
 
+def _only(model: type[Any], *names: str) -> Any:
+    """``load_only`` of these attributes of ``model``."""
+    return load_only(*(getattr(model, name) for name in names))
+
+
 def _page_statement(
-    role: str, state: str | None, by_vacancy: bool, after: bool, audited: bool
+    role: str, state: str | None, by_vacancy: bool, after: bool, audited: bool, lean: bool = False
 ) -> Any:
     """The statement of a page of ``list_applications``, built once per kind of list: the page's
     ids in a WITH (its conditions, order, ``page_limit`` and ``page_offset``; with ``after``, the
     rows after ``after_created_at``/``after_id`` by key), then each case with its vacancy,
     organisation, applicant and the applicant's valid cards (``today``), newest first; with
-    ``audited``, the page's audit rows written from the same WITH."""
+    ``audited``, the page's audit rows written from the same WITH. ``lean``: of the vacancy, the
+    organisation and the applicant only what a case of the API's list shows."""
 
     def build() -> Any:
         conditions = _list_conditions(role, state, by_vacancy)
@@ -466,12 +474,18 @@ def _page_statement(
             )
             .order_by(col(case.created_at).desc(), col(case.id).desc())
         )
+        if lean:
+            query = query.options(
+                _only(Vacancy, "id", "organisation_id", "title", "kind"),
+                _only(Organisation, "id", "name"),
+                _only(User, "id", "name", "email"),
+            )
         if audited:
             looked_at = select(page.c.id, page.c.applicant_id).subquery()
             query = query.add_cte(audit.insert_cte(audit.LIST, audit.APPLICATION, looked_at))
         return query
 
-    return db_statement(("case page", role, state, by_vacancy, after, audited), build)
+    return db_statement(("case page", role, state, by_vacancy, after, audited, lean), build)
 
 
 def next_cursor(rows: Sequence[Application | Vacancy], limit: int) -> str | None:

@@ -223,7 +223,7 @@ def list_applications() -> Response:
             limit=limit,
             offset=offset,
             cursor=cursor_arg(),
-            last_read=True,
+            api_page=True,
         )
         shown: list[BaseModel] = [
             application_out(session, caller(), a, with_timeline=False) for a in rows
