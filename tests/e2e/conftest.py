@@ -10,10 +10,11 @@ import shutil
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
 from flask import Flask
@@ -45,6 +46,25 @@ CHROMIUM_ARGS = [
 _skipped: list[str] = []
 
 
+def _closed_before_sent(app: WSGIApplication) -> WSGIApplication:
+    """The app, handing the server each response's whole body with the response already closed.
+    Werkzeug's development server closes a response only after it has drained the socket, which
+    fails when the browser drops the connection (a tab closed while a font or an icon is on its
+    way): the response's open file then leaks, and its ResourceWarning, an error here, fails
+    whichever test runs next. More likely the busier the machine, so on a loaded one, and under
+    pytest-xdist, now and then."""
+
+    def buffered(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = app(environ, start_response)
+        try:
+            return list(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return buffered
+
+
 @contextmanager
 def served(
     sqlite_template: Path, folder: Path, seed: Callable[[Flask], None] | None = None
@@ -64,7 +84,7 @@ def served(
         demo.load(session)
     if seed is not None:
         seed(app)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, _closed_before_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
