@@ -4,6 +4,10 @@ The schema is built by the Alembic migrations (never ``create_all``). SQLite: on
 file, copied per test. PostgreSQL (``FORTRIN_TEST_POSTGRES_URL``, set by ``.ci/run``): a dedicated
 schema migrated and seeded once per session, emptied and refilled from a copy per test. Without the
 URL the PostgreSQL runs skip, and the summary says so loudly.
+
+``make test`` runs the suite on every core (pytest-xdist): each worker has its own SQLite template
+(``tmp_path_factory`` is per worker) and its own PostgreSQL schema (``fortrin_test_gw0``, ...), and
+the browser tests stay together, in order, on one worker (``pytest_xdist_make_scheduler``).
 """
 
 from __future__ import annotations
@@ -22,10 +26,15 @@ from fortrin import create_app, db, migrate
 from fortrin.reference import load_reference_data
 
 PG_URL = os.environ.get("FORTRIN_TEST_POSTGRES_URL", "")
-PG_SCHEMA = "fortrin_test"
+# One schema per pytest-xdist worker ("gw0", "gw1", ...; unset when the suite runs in one process).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_SCHEMA = f"fortrin_test_{_WORKER}" if _WORKER else "fortrin_test"
 FROZEN_NOW = "2026-12-01T09:00:00+01:00"  # a Tuesday
 
-_skipped_pg: list[str] = []
+# A skip whose reason starts so is counted in the summary's warning. The skips happen in the
+# workers; the summary is written by the controller, which reads the reason from the skip reports.
+PG_SKIPPED = "PostgreSQL not tested: "
+BROWSER_SKIPPED = "Browser tests not run: "  # tests/e2e/conftest.py
 
 
 def _pg_url() -> str:
@@ -119,8 +128,7 @@ class _PostgresReset:
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
     if not PG_URL:
-        _skipped_pg.append("FORTRIN_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL not configured: set FORTRIN_TEST_POSTGRES_URL")
+        pytest.skip(f"{PG_SKIPPED}FORTRIN_TEST_POSTGRES_URL is not set")
     admin = create_engine(PG_URL)
     try:
         with admin.begin() as connection:
@@ -128,8 +136,7 @@ def postgres_ready() -> str:
             connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
             connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     except Exception as error:  # the server is not there: skip, loudly
-        _skipped_pg.append(f"cannot reach {PG_URL}: {error.__class__.__name__}")
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
+        pytest.skip(f"{PG_SKIPPED}cannot reach {PG_URL}: {error.__class__.__name__}")
     finally:
         admin.dispose()
     url = _pg_url()
@@ -176,10 +183,45 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine().dispose()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``-n`` (``--dist load``, the default), each test goes to whichever worker is free, but the
+    browser tests, which share one demo and build on each other, go to one worker together, in file
+    order (the largest unit, so it is handed out first). Not ``--dist loadgroup`` and an
+    ``xdist_group`` mark: pytest-xdist 3.8 groups by rewriting the node id, which pytest 9.2 ignores
+    (pytest-xdist issue 1386), and the group silently falls apart."""
+    if config.getvalue("dist") != "load":
+        return None  # another mode, chosen on the command line: pytest-xdist's own scheduler
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/e2e" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
+def skip_reasons(terminalreporter: Any, prefix: str) -> list[str]:
+    """The reasons, after ``prefix``, of the skips reported to this process (with pytest-xdist, the
+    controller: the workers send it every report)."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        message = str(longrepr[2]) if isinstance(longrepr, tuple | list) else str(longrepr)
+        if prefix in message:
+            reasons.append(message.split(prefix, 1)[1])
+    return reasons
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _skipped_pg:
+    skipped_pg = skip_reasons(terminalreporter, PG_SKIPPED)
+    if skipped_pg:
         terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
         terminalreporter.write_line(
-            f"Reason: {_skipped_pg[0]}. Only SQLite was tested. "
+            f"Reason: {skipped_pg[0]}. Only SQLite was tested. "
             "Run `make test` with FORTRIN_TEST_POSTGRES_URL=postgresql+psycopg://... to test both."
         )
+    skipped_browser = skip_reasons(terminalreporter, BROWSER_SKIPPED)
+    if skipped_browser:
+        terminalreporter.write_sep("!", "Browser tests were SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(f"Reason: {skipped_browser[0]}.")

@@ -1,7 +1,8 @@
 """End-to-end: the demo served on loopback, driven in Debian's headless Chromium by Playwright, with
 axe-core run on every page. The journeys share one demo database and build on each other in file
-order, as people using one service would. Without Chromium (or Playwright) these tests skip, loudly;
-`.ci/run` installs Chromium when it is missing."""
+order, as people using one service would, so they all run on one pytest-xdist worker, in file order
+(tests/conftest.py, ``pytest_xdist_make_scheduler``). Without Chromium (or Playwright) these tests
+skip, loudly (tests/conftest.py writes the summary); `.ci/run` installs Chromium when it is missing."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from fortrin import create_app, db, demo
-from tests.conftest import test_settings
+from tests.conftest import BROWSER_SKIPPED, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,7 +44,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_skipped: list[str] = []
 
 
 def _closed_before_sent(app: WSGIApplication) -> WSGIApplication:
@@ -125,11 +125,11 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _skipped.append("Playwright is not installed")
-        pytest.skip("Playwright is not installed")
+        pytest.skip(f"{BROWSER_SKIPPED}Playwright is not installed")
     if not Path(CHROMIUM).exists() or not AXE.exists():
-        _skipped.append("Chromium or axe-core is missing (make setup; apt-get install chromium)")
-        pytest.skip("Chromium or axe-core is missing")
+        pytest.skip(
+            f"{BROWSER_SKIPPED}Chromium or axe-core is missing (make setup; apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
@@ -156,9 +156,3 @@ def page(browser: Any) -> Iterator[Any]:
     yield tab
     context.close()
     assert violations == [], violations
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _skipped:
-        terminalreporter.write_sep("!", "Browser tests were SKIPPED", red=True, bold=True)
-        terminalreporter.write_line(f"Reason: {_skipped[0]}.")
