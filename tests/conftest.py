@@ -6,7 +6,7 @@ schema migrated and seeded once per session, emptied and refilled from a copy pe
 URL the PostgreSQL runs skip, and the summary says so loudly.
 
 ``make test`` runs the suite on every core (pytest-xdist): each worker has its own SQLite template
-(``tmp_path_factory`` is per worker) and its own PostgreSQL schema (``fortrin_test_gw0``, ...), and
+(``tmp_path_factory`` is per worker) and its own PostgreSQL database (``<database>_gw0``, ...), and
 the browser tests stay together, in order, on one worker (``pytest_xdist_make_scheduler``).
 """
 
@@ -21,15 +21,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from fortrin import create_app, db, migrate
 from fortrin.reference import load_reference_data
 
 PG_URL = os.environ.get("FORTRIN_TEST_POSTGRES_URL", "")
-# One schema per pytest-xdist worker ("gw0", "gw1", ...; unset when the suite runs in one process).
+PG_SCHEMA = "fortrin_test"
+# The pytest-xdist worker ("gw0", "gw1", ...; unset when the suite runs in one process). Each has a
+# database of its own beside the one configured (<database>_gw0, ...): not only a schema, since a
+# database-wide statement in one worker (synth's ANALYZE, in one transaction) deadlocked with a
+# migration or synth's ALTER TABLEs in another worker's schema.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-PG_SCHEMA = f"fortrin_test_{_WORKER}" if _WORKER else "fortrin_test"
 FROZEN_NOW = "2026-12-01T09:00:00+01:00"  # a Tuesday
 
 # A skip whose reason starts so is counted in the summary's warning. The skips happen in the
@@ -38,9 +42,43 @@ PG_SKIPPED = "PostgreSQL not tested: "
 BROWSER_SKIPPED = "Browser tests not run: "  # tests/e2e/conftest.py
 
 
+def _pg_database_url() -> str:
+    """The database of this process's tests: FORTRIN_TEST_POSTGRES_URL's, or the worker's."""
+    if not _WORKER:
+        return PG_URL
+    url = make_url(PG_URL)
+    return url.set(database=f"{url.database}_{_WORKER}").render_as_string(hide_password=False)
+
+
 def _pg_url() -> str:
-    separator = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{separator}options=-csearch_path%3D{PG_SCHEMA}"
+    database = _pg_database_url()
+    separator = "&" if "?" in database else "?"
+    return f"{database}{separator}options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def _create_worker_database(admin: Connection) -> None:
+    """The worker's database, made when missing, with the configured database's encoding and
+    locale (sorting follows the collation); from template0, to which no one is ever connected."""
+    name = make_url(_pg_database_url()).database
+    known = text("SELECT 1 FROM pg_database WHERE datname = :name")
+    if admin.execute(known, {"name": name}).first() is not None:
+        return
+    model = admin.execute(
+        text("SELECT to_jsonb(d) FROM pg_database d WHERE datname = current_database()")
+    ).scalar_one()
+    encoding = admin.execute(text("SELECT pg_encoding_to_char(:e)"), {"e": model["encoding"]})
+    options = (
+        f"TEMPLATE template0 ENCODING '{encoding.scalar_one()}' "
+        f"LC_COLLATE '{model['datcollate']}' LC_CTYPE '{model['datctype']}'"
+    )
+    if model.get("datlocprovider") == "i":  # ICU (PostgreSQL 15 and later)
+        icu = model.get("daticulocale") or model.get("datlocale")
+        options += f" LOCALE_PROVIDER icu ICU_LOCALE '{icu}'"
+    try:
+        admin.execute(text(f'CREATE DATABASE "{name}" {options}'))
+    except DBAPIError:  # made meanwhile by another run of the suite
+        if admin.execute(known, {"name": name}).first() is None:
+            raise
 
 
 def test_settings(url: str) -> dict[str, Any]:
@@ -130,8 +168,12 @@ class _PostgresReset:
 def postgres_ready() -> str:
     if not PG_URL:
         pytest.skip(f"{PG_SKIPPED}FORTRIN_TEST_POSTGRES_URL is not set")
-    admin = create_engine(PG_URL)
+    server = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(_pg_database_url())
     try:
+        if _WORKER:
+            with server.connect() as connection:
+                _create_worker_database(connection)
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA}_seed CASCADE"))
             connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
@@ -139,6 +181,7 @@ def postgres_ready() -> str:
     except Exception as error:  # the server is not there: skip, loudly
         pytest.skip(f"{PG_SKIPPED}cannot reach {PG_URL}: {error.__class__.__name__}")
     finally:
+        server.dispose()
         admin.dispose()
     url = _pg_url()
     app = create_app(test_settings(url))
