@@ -39,8 +39,12 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# On every core (pytest-xdist; PYTEST_WORKERS=0 runs in one process). Each worker has its own SQLite
+# template and PostgreSQL schema; the browser tests share one demo, so one worker runs them in order
+# (tests/conftest.py, pytest_xdist_make_scheduler).
+PYTEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(PYTEST_WORKERS)
 
 # The production web server (gunicorn.conf.py; README, Production). Set FORTRIN_* first.
 serve: setup

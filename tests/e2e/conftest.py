@@ -1,7 +1,8 @@
 """End-to-end: the demo served on loopback, driven in Debian's headless Chromium by Playwright, with
 axe-core run on every page. The journeys share one demo database and build on each other in file
-order, as people using one service would. Without Chromium (or Playwright) these tests skip, loudly;
-`.ci/run` installs Chromium when it is missing."""
+order, as people using one service would, so they all run on one pytest-xdist worker, in file order
+(tests/conftest.py, ``pytest_xdist_make_scheduler``). Without Chromium (or Playwright) these tests
+skip, loudly (tests/conftest.py writes the summary); `.ci/run` installs Chromium when it is missing."""
 
 from __future__ import annotations
 
@@ -10,17 +11,18 @@ import shutil
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
 from fortrin import create_app, db, demo
-from tests.conftest import test_settings
+from tests.conftest import BROWSER_SKIPPED, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -42,7 +44,25 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_skipped: list[str] = []
+
+
+def _closed_before_sent(app: WSGIApplication) -> WSGIApplication:
+    """The app, handing the server each response's whole body with the response already closed.
+    Werkzeug's development server closes a response only after it has drained the socket, which
+    fails when the browser drops the connection (a tab closed while a font or an icon is on its
+    way): the response's open file then leaks, and its ResourceWarning, an error here, fails
+    whichever test runs next. More likely the busier the machine, so on a loaded one, and under
+    pytest-xdist, now and then."""
+
+    def buffered(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = app(environ, start_response)
+        try:
+            return list(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return buffered
 
 
 @contextmanager
@@ -64,7 +84,7 @@ def served(
         demo.load(session)
     if seed is not None:
         seed(app)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, _closed_before_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -105,11 +125,11 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _skipped.append("Playwright is not installed")
-        pytest.skip("Playwright is not installed")
+        pytest.skip(f"{BROWSER_SKIPPED}Playwright is not installed")
     if not Path(CHROMIUM).exists() or not AXE.exists():
-        _skipped.append("Chromium or axe-core is missing (make setup; apt-get install chromium)")
-        pytest.skip("Chromium or axe-core is missing")
+        pytest.skip(
+            f"{BROWSER_SKIPPED}Chromium or axe-core is missing (make setup; apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
@@ -136,9 +156,3 @@ def page(browser: Any) -> Iterator[Any]:
     yield tab
     context.close()
     assert violations == [], violations
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _skipped:
-        terminalreporter.write_sep("!", "Browser tests were SKIPPED", red=True, bold=True)
-        terminalreporter.write_line(f"Reason: {_skipped[0]}.")

@@ -24,11 +24,14 @@ def service_url(app: Flask) -> Iterator[str]:
     if not owner_url.startswith("postgresql"):
         pytest.skip("roles exist on PostgreSQL only")
     with app.app_context(), db.engine().begin() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": ROLE}
-        ).first()
-        if exists is None:
-            connection.execute(text(f"CREATE ROLE {ROLE} LOGIN"))
+        # The role is the cluster's, shared by every pytest-xdist worker (each on its own schema):
+        # two workers creating it at once must both go on.
+        connection.execute(
+            text(
+                f"DO $$ BEGIN CREATE ROLE {ROLE} LOGIN; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
+        )
         dbroles.grant_service_role(connection, ROLE)
     yield make_url(owner_url).set(username=ROLE).render_as_string(hide_password=False)
 
