@@ -321,7 +321,10 @@ def test_an_admin_chooses_a_jobcentre_and_an_error_is_named(page: Any, stats_app
     page.click("button:has-text('Vis tallene')")
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The focus moves when fortrin.js has run, which may be a moment after the summary shows.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
     assert "Til-datoen skal ligge på eller efter fra-datoen." in summary.inner_text()
     assert page.title().startswith("Fejl:")
     assert page.get_attribute("#stat-to", "aria-invalid") == "true"
