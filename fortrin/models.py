@@ -218,7 +218,8 @@ class Vacancy(SQLModel, table=True):
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    organisation_id: str = Field(foreign_key="organisation.id", max_length=32, index=True)
+    # Indexed by ix_vacancy_organisation_created, whose first column it is (migration 0015).
+    organisation_id: str = Field(foreign_key="organisation.id", max_length=32)
     title: str = Field(max_length=300)
     kind: str = Field(max_length=20)
     formal_education_requirement: str | None = Field(default=None, sa_type=Text)
@@ -297,7 +298,8 @@ class Application(SQLModel, table=True):
     applicant_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
     route: str = Field(max_length=20)
     state: str = Field(max_length=40, index=True)
-    handling_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3, index=True)
+    # Indexed by the composite indexes above, each of which it leads (migration 0015).
+    handling_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3)
     home_jobcentre_code: str = Field(foreign_key="jobcentre.code", max_length=3)
     routed_to_neighbour: bool = False
     # bek. §6 stk. 1: the employer is part of the case from the jobcentre's contact (or, directly,
@@ -368,7 +370,8 @@ class ApplicationEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    application_id: str = Field(foreign_key="application.id", max_length=32, index=True)
+    # Indexed by the unique (application_id, seq), which it leads (migration 0015).
+    application_id: str = Field(foreign_key="application.id", max_length=32)
     seq: int
     at: datetime = _utc()
     type: str = Field(max_length=40)
@@ -403,7 +406,8 @@ class Notification(SQLModel, table=True):
     )
     kind: str = Field(max_length=40)
     # A user of the service, or else an outside address (an employer's top official, § 17 a stk. 4).
-    recipient_id: str | None = Field(default=None, foreign_key="user.id", max_length=32, index=True)
+    # Indexed by ix_notification_recipient_created, which it leads (migration 0015).
+    recipient_id: str | None = Field(default=None, foreign_key="user.id", max_length=32)
     recipient_email: str | None = Field(default=None, max_length=254)
     created_at: datetime = _utc()
     subject: str = Field(max_length=300)
