@@ -7,7 +7,11 @@
 2. The bare app (``scripts/bare_app.py``) and Fortrin, each under gunicorn with the same
    ``gunicorn.conf.py`` on loopback, one after the other, measured with ``wrk`` at 16 connections
    for a fixed time after a warm-up: the bare app's ``/``; a case as JSON, the 20-row list and an
-   event POST, as a caseworker of Jobcenter København (a bearer token).
+   event POST, as a caseworker of Jobcenter København (a bearer token). Two yardsticks of
+   Fortrin's own come first: ``/healthz`` (every request's cost before it reads anything: the
+   app's hooks and security headers) and ``/api/v1/me`` (every API call's: the token's check).
+   Each measurement also gives the CPU time per request of the web server's processes and of
+   PostgreSQL's (``/proc``, Linux: where the time goes; the rest of the 2 cores is wrk's).
 3. The reminder pass in this process: with nothing due, and with 1,000 cases due.
 4. Prints each as requests per second, its ratio to the bare app, p50 and p99, and the targets;
    writes ``docs/bench.md`` (with the machine) and ``docs/query-plans.md`` (``EXPLAIN (ANALYZE,
@@ -260,8 +264,11 @@ def server_env(name: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def serving(app_uri: str | None, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    """Gunicorn with gunicorn.conf.py on 127.0.0.1:port, until the block ends."""
+def serving(
+    app_uri: str | None, env: dict[str, str], port: int, log: Path
+) -> Iterator[tuple[str, int]]:
+    """Gunicorn with gunicorn.conf.py on 127.0.0.1:port, until the block ends: its address and
+    the process id of its master."""
     command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"]
     if app_uri:
         command += ["--pythonpath", "scripts", app_uri]
@@ -283,7 +290,7 @@ def serving(app_uri: str | None, env: dict[str, str], port: int, log: Path) -> I
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not become ready: see {log}")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -301,6 +308,8 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    web_cpu_ms: float | None = None  # CPU time per request of the web server's processes
+    db_cpu_ms: float | None = None  # and of PostgreSQL's
 
 
 def _ms(value: str) -> float:
@@ -334,6 +343,54 @@ def wrk(
     if done.stderr.strip():  # a Lua error: wrk would go on with its default request
         raise RuntimeError(f"wrk: {done.stderr.strip()}")
     return parse_wrk(name, done.stdout)
+
+
+def _cpu_seconds() -> dict[str, float] | None:
+    """CPU seconds used so far by each process on the machine (``/proc``, Linux), children that
+    ended and were waited for included (a gunicorn worker replaced after ``max_requests``, a
+    PostgreSQL backend that closed), by process id: ``(command name, parent id, seconds)``."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, Any] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), here 11-14
+        seconds = sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+        found[entry.name] = (name, fields[1], seconds)
+    return found
+
+
+def cpu_split(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, master: int
+) -> tuple[float | None, float | None]:
+    """CPU seconds between two ``_cpu_seconds``: of the web server (its master and workers) and of
+    PostgreSQL (every ``postgres`` process: the backends serving it, and its writers and
+    autovacuum). Each is the sum over its processes afterwards less the sum before: a process that
+    ended in between was counted whole into its parent's, so what it had used before is taken off
+    with the sum before."""
+    if before is None or after is None:
+        return None, None
+
+    def sums(found: dict[str, Any]) -> tuple[float, float]:
+        web = db = 0.0
+        for pid, (name, parent, seconds) in found.items():
+            if pid == str(master) or parent == str(master):
+                web += seconds
+            elif name.startswith("postgres"):
+                db += seconds
+        return web, db
+
+    (web_before, db_before), (web_after, db_after) = sums(before), sums(after)
+    return web_after - web_before, db_after - db_before
 
 
 def answers(log: Path) -> str:
@@ -475,8 +532,9 @@ def machine() -> dict[str, str]:
 
 def table(bare: Result, results: list[Result]) -> list[str]:
     lines = [
-        "| measurement | req/s | x bare Flask | p50 ms | p99 ms | errors | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| measurement | req/s | x bare Flask | p50 ms | p99 ms | errors | CPU ms/request: web + "
+        "database | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in [bare, *results]:
         ratio = result.rps / bare.rps if bare.rps else 0.0
@@ -487,15 +545,20 @@ def table(bare: Result, results: list[Result]) -> list[str]:
                 f"{'met' if met else 'MISSED'} (>= {TARGETS[result.name]:.2f}x, "
                 f"p99 <= {P99_TARGET_MS:.0f} ms)"
             )
+        cpu = "-"
+        if result.web_cpu_ms is not None and result.db_cpu_ms is not None:
+            cpu = f"{result.web_cpu_ms:.2f} + {result.db_cpu_ms:.2f}"
         lines.append(
             f"| {result.name} | {result.rps:,.0f} | {ratio:.2f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {result.errors} | {target} |"
+            f"{result.p99_ms:.1f} | {result.errors} | {cpu} | {target} |"
         )
     return lines
 
 
 NAMES = {
     "bare": "bare Flask `GET /`",
+    "health": "Fortrin without the database `GET /healthz`",
+    "me": "the token check alone `GET /api/v1/me`",
     "case": "case JSON `GET /api/v1/applications/{id}`",
     "list": "20-row list `GET /api/v1/applications?limit=20`",
     "post": "event POST `POST /api/v1/applications/{id}/events`",
@@ -553,18 +616,30 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fortrin-bench-") as folder:
         lua = scripts(Path(folder), prepared, args.wrk_threads)
 
-        def run(name: str, url: str, script: Path | None, warm: Path | None = None) -> Result:
+        def run(
+            name: str, url: str, script: Path | None, master: int, warm: Path | None = None
+        ) -> Result:
             say(f"wrk: {NAMES[name]} ({args.warmup} s warm-up, {args.duration} s)")
             wrk(name, url, warm or script, args.warmup, args.connections, args.wrk_threads)
-            return wrk(name, url, script, args.duration, args.connections, args.wrk_threads)
+            before = _cpu_seconds()
+            result = wrk(name, url, script, args.duration, args.connections, args.wrk_threads)
+            web, database = cpu_split(before, _cpu_seconds(), master)
+            if web is not None and database is not None and result.requests:
+                result.web_cpu_ms = web * 1000 / result.requests
+                result.db_cpu_ms = database * 1000 / result.requests
+            return result
 
-        with serving("bare_app:app", env, args.port, Path(folder) / "bare.log") as base:
-            bare = run("bare", f"{base}/", None)
+        with serving("bare_app:app", env, args.port, Path(folder) / "bare.log") as (base, pid):
+            bare = run("bare", f"{base}/", None, pid)
         log = Path(folder) / "fortrin.log"
-        with serving(None, env, args.port + 1, log) as base:
-            results.append(run("case", base, lua["case"]))
-            results.append(run("list", f"{base}/api/v1/applications?limit=20", lua["list"]))
-            results.append(run("post", base, lua["post"], lua["post_warmup"]))
+        with serving(None, env, args.port + 1, log) as (base, pid):
+            # Two yardsticks of Fortrin's own: what every request costs before it reads anything
+            # (the app's hooks and headers), and what every API call costs (the token's check).
+            results.append(run("health", f"{base}/healthz", None, pid))
+            results.append(run("me", f"{base}/api/v1/me", lua["list"], pid))
+            results.append(run("case", base, lua["case"], pid))
+            results.append(run("list", f"{base}/api/v1/applications?limit=20", lua["list"], pid))
+            results.append(run("post", base, lua["post"], pid, lua["post_warmup"]))
         statuses = answers(log)
         workers = env.get("WEB_CONCURRENCY") or f"{2 * (os.cpu_count() or 1) + 1} (2 x cores + 1)"
         threads = env.get("FORTRIN_WEB_THREADS") or "1"
