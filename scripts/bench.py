@@ -11,7 +11,7 @@
    Fortrin's own come first: ``/healthz`` (every request's cost before it reads anything: the
    app's hooks and security headers) and ``/api/v1/me`` (every API call's: the token's check).
    Each measurement also gives the CPU time per request of the web server's processes and of
-   PostgreSQL's (``/proc``, Linux: where the time goes; the rest of the 2 cores is wrk's).
+   PostgreSQL's (``/proc``, Linux: where the time goes; what is left of the cores is wrk's).
 3. The reminder pass in this process: with nothing due, and with 1,000 cases due.
 4. Prints each as requests per second, its ratio to the bare app, p50 and p99, and the targets;
    writes ``docs/bench.md`` (with the machine) and ``docs/query-plans.md`` (``EXPLAIN (ANALYZE,
@@ -345,7 +345,10 @@ def wrk(
     return parse_wrk(name, done.stdout)
 
 
-def _cpu_seconds() -> dict[str, float] | None:
+_Processes = dict[str, tuple[str, str, float]]
+
+
+def _cpu_seconds() -> _Processes | None:
     """CPU seconds used so far by each process on the machine (``/proc``, Linux), children that
     ended and were waited for included (a gunicorn worker replaced after ``max_requests``, a
     PostgreSQL backend that closed), by process id: ``(command name, parent id, seconds)``."""
@@ -353,7 +356,7 @@ def _cpu_seconds() -> dict[str, float] | None:
     if not (proc / "self" / "stat").exists():
         return None
     ticks = os.sysconf("SC_CLK_TCK")
-    found: dict[str, Any] = {}
+    found: _Processes = {}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -370,7 +373,7 @@ def _cpu_seconds() -> dict[str, float] | None:
 
 
 def cpu_split(
-    before: dict[str, Any] | None, after: dict[str, Any] | None, master: int
+    before: _Processes | None, after: _Processes | None, master: int
 ) -> tuple[float | None, float | None]:
     """CPU seconds between two ``_cpu_seconds``: of the web server (its master and workers) and of
     PostgreSQL (every ``postgres`` process: the backends serving it, and its writers and
@@ -380,7 +383,7 @@ def cpu_split(
     if before is None or after is None:
         return None, None
 
-    def sums(found: dict[str, Any]) -> tuple[float, float]:
+    def sums(found: _Processes) -> tuple[float, float]:
         web = db = 0.0
         for pid, (name, parent, seconds) in found.items():
             if pid == str(master) or parent == str(master):
