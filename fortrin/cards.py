@@ -560,14 +560,15 @@ def verify(db: Session, code: str) -> CompensationCard:
 @event.listens_for(SASession, "after_commit")
 @event.listens_for(SASession, "after_rollback")
 def _forget_prefetched(session: SASession) -> None:
-    """What a page prefetched (``remember_valid_cards``, ``cases._prefetch``) lives until the
-    transaction ends, never longer: a card issued later is seen."""
+    """What a page prefetched (``remember_valid_cards``, ``cases._prefetch``, ``cases.case_refs``)
+    lives until the transaction ends, never longer: a card issued later is seen."""
     for key in (
         "valid_cards",
         "card_schemes",
         "prefetched",
         "timelines",
         "kept",
+        "case_refs",
         "last_caseworker",
     ):
         session.info.pop(key, None)

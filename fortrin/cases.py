@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -317,6 +317,28 @@ def _state_condition(state: str, today: date | Any) -> ColumnElement[bool]:
     return found
 
 
+class CaseRefs(NamedTuple):
+    """What a case of the API's list shows of its vacancy, organisation and applicant, read as
+    columns with the page (issue 12: three ORM objects a row cost more than the rest of the row's
+    reading); ``presenters.application_out`` finds them by ``case_refs``."""
+
+    vacancy_id: str
+    vacancy_title: str
+    vacancy_kind: str
+    organisation_id: str
+    organisation_name: str | None
+    applicant_id: str | None
+    applicant_name: str | None
+    applicant_email: str | None
+
+
+def case_refs(db: Session, application_id: str) -> CaseRefs | None:
+    """The ``CaseRefs`` the API's page of cases read with the case, for as long as its transaction
+    lasts (``cards._forget_prefetched``); None when it was read otherwise."""
+    found: CaseRefs | None = db.info.get("case_refs", {}).get(application_id)
+    return found
+
+
 def list_applications(
     db: Session,
     user: User,
@@ -335,8 +357,8 @@ def list_applications(
     what it shows (vacancies, organisations, applicants and their valid cards), the list's total
     and, on PostgreSQL, writes its audit rows. ``api_page``: the API's answer, which shows only what
     ``presenters.application_out`` shows of the vacancy, organisation and applicant (only that is
-    read of them), and whose transaction reads nothing after the page (it is read with its
-    prepared plan)."""
+    read of them, as columns: ``case_refs``), and whose transaction reads nothing after the page
+    (it is read with its prepared plan)."""
     if state is not None and state not in set(pa.State):
         raise ValidationFailed({"state": "ukendt status"})
     after = None
@@ -369,12 +391,18 @@ def list_applications(
         db.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
     rows: list[Application] = []
     valid: dict[str, dict[str, CompensationCard]] = {}
+    refs: dict[str, CaseRefs] = {}
     total = None
-    for application, vacancy, organisation, applicant, card, counted in db.execute(query, params):
-        total = counted  # the same on every row
+    for row in db.execute(query, params):
+        application: Application = row[0]
+        card: CompensationCard | None = row[-2]
+        total = row[-1]  # the same on every row
         if not rows or rows[-1].id != application.id:  # an applicant's two valid cards: two rows
             rows.append(application)
-            keep(db, (vacancy, organisation, applicant))
+            if api_page:
+                refs[application.id] = CaseRefs(*row[1:-2])
+            else:
+                keep(db, row[1:4])  # the vacancy, organisation and applicant
             if application.applicant_id is not None:
                 valid.setdefault(application.applicant_id, {})
         if card is not None and application.applicant_id is not None:
@@ -387,6 +415,8 @@ def list_applications(
         )
     if valid:
         cards.remember_valid_cards(db, today, {k: list(v.values()) for k, v in valid.items()})
+    if refs:
+        db.info.setdefault("case_refs", {}).update(refs)
     if total is None:  # an empty page says nothing of the others
         total = db.exec(_total_statement(user.role, state, by_vacancy), params=params).one()
     return rows, int(total)
@@ -422,11 +452,6 @@ def _list_conditions(role: str, state: str | None, by_vacancy: bool) -> list[Col
     return conditions
 
 
-def _only(model: type[Any], *names: str) -> Any:
-    """``load_only`` of these attributes of ``model``."""
-    return load_only(*(getattr(model, name) for name in names))
-
-
 def _page_statement(
     role: str, state: str | None, by_vacancy: bool, after: bool, audited: bool, lean: bool = False
 ) -> Any:
@@ -435,7 +460,8 @@ def _page_statement(
     rows after ``after_created_at``/``after_id`` by key), then each case with its vacancy,
     organisation, applicant and the applicant's valid cards (``today``), newest first; with
     ``audited``, the page's audit rows written from the same WITH. ``lean``: of the vacancy, the
-    organisation and the applicant only what a case of the API's list shows."""
+    organisation and the applicant only what a case of the API's list shows, as the columns of
+    ``CaseRefs`` (no ORM objects)."""
 
     def build() -> Any:
         conditions = _list_conditions(role, state, by_vacancy)
@@ -463,8 +489,15 @@ def _page_statement(
         )
         case = aliased(Application, page)
         total = _total_statement(role, state, by_vacancy).scalar_subquery().label("total")
+        shown: tuple[Any, ...] = (Vacancy, Organisation, User)
+        if lean:
+            shown = (
+                *(col(c) for c in (Vacancy.id, Vacancy.title, Vacancy.kind)),
+                *(col(c) for c in (Vacancy.organisation_id, Organisation.name)),
+                *(col(c) for c in (User.id, User.name, User.email)),
+            )
         query = (
-            sa_select(case, Vacancy, Organisation, User, CompensationCard, total)
+            sa_select(case, *shown, CompensationCard, total)
             .join(Vacancy, col(Vacancy.id) == case.vacancy_id)
             .outerjoin(Organisation, col(Organisation.id) == col(Vacancy.organisation_id))
             .outerjoin(User, col(User.id) == case.applicant_id)
@@ -474,12 +507,6 @@ def _page_statement(
             )
             .order_by(col(case.created_at).desc(), col(case.id).desc())
         )
-        if lean:
-            query = query.options(
-                _only(Vacancy, "id", "organisation_id", "title", "kind"),
-                _only(Organisation, "id", "name"),
-                _only(User, "id", "name", "email"),
-            )
         if audited:
             looked_at = select(page.c.id, page.c.applicant_id).subquery()
             query = query.add_cte(audit.insert_cte(audit.LIST, audit.APPLICATION, looked_at))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
-from fortrin.cases import blockers, positions_filled, timeline
+from fortrin.cases import blockers, case_refs, positions_filled, timeline
 from fortrin.db import kept
 from fortrin.models import (
     ApiToken,
@@ -464,15 +464,44 @@ def _card_shared(db: Session, events: list[ApplicationEvent]) -> bool:
     )
 
 
+def _case_refs_out(db: Session, application: Application) -> tuple[PersonOut, VacancyRefOut]:
+    """The case's applicant and vacancy as its answer shows them: from the columns the API's page
+    read with it (``cases.case_refs``), else from the objects read with it (``kept``)."""
+    refs = case_refs(db, application.id)
+    if refs is not None:
+        assert refs.applicant_id is not None
+        return (
+            PersonOut(id=refs.applicant_id, name=refs.applicant_name, email=refs.applicant_email),
+            VacancyRefOut(
+                id=refs.vacancy_id,
+                title=refs.vacancy_title,
+                kind=refs.vacancy_kind,
+                organisation_id=refs.organisation_id,
+                organisation_name=refs.organisation_name or "",
+            ),
+        )
+    vacancy = kept(db, Vacancy, application.vacancy_id)
+    applicant = kept(db, User, application.applicant_id)
+    assert vacancy is not None and applicant is not None
+    organisation = kept(db, Organisation, vacancy.organisation_id)
+    return (
+        PersonOut(id=applicant.id, name=applicant.name, email=applicant.email),
+        VacancyRefOut(
+            id=vacancy.id,
+            title=vacancy.title,
+            kind=vacancy.kind,
+            organisation_id=vacancy.organisation_id,
+            organisation_name=organisation.name if organisation else "",
+        ),
+    )
+
+
 def application_out(
     db: Session, user: User, application: Application, with_timeline: bool = True
 ) -> ApplicationOut:
     today = clock.today()
     state = pa.effective_state(application.state, application.opinion_due, today)
-    vacancy = kept(db, Vacancy, application.vacancy_id)
-    applicant = kept(db, User, application.applicant_id)
-    assert vacancy is not None and applicant is not None
-    organisation = kept(db, Organisation, vacancy.organisation_id)
+    applicant_out, vacancy_out = _case_refs_out(db, application)
     case_deadlines: list[CaseDeadlineOut] = []
     if application.opinion_due is not None and application.refusal_sent_on is not None:
         computed = deadlines.opinion_request_deadline(
@@ -540,14 +569,8 @@ def application_out(
         ],
         deadlines=case_deadlines,
         allowed_events=pa.allowed_events(user.role, application.state, state),
-        applicant=PersonOut(id=applicant.id, name=applicant.name, email=applicant.email),
-        vacancy=VacancyRefOut(
-            id=vacancy.id,
-            title=vacancy.title,
-            kind=vacancy.kind,
-            organisation_id=vacancy.organisation_id,
-            organisation_name=organisation.name if organisation else "",
-        ),
+        applicant=applicant_out,
+        vacancy=vacancy_out,
         interview=(
             InterviewOut(
                 starts_at=application.interview_starts_at,

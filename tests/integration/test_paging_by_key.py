@@ -3,12 +3,23 @@ of statements whatever the page's length. On both databases."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from sqlmodel import select
 
 from fortrin import db
-from fortrin.models import AuditEvent
-from tests.integration.conftest import LEGAL, Api, World, ok
+from fortrin.models import AuditEvent, User
+from tests.integration.conftest import (
+    LEGAL,
+    Api,
+    World,
+    apply,
+    drive,
+    make_user,
+    ok,
+    vacancy,
+)
 from tests.integration.test_reminder_batching import cases_awaiting_assessment, statements
 
 
@@ -38,8 +49,8 @@ def test_the_case_list_pages_by_key_through_every_case_once(app: Flask, world: W
     assert [case["id"] for case in everything] == seen
 
 
-def ok_list(api: Api, world: World, path: str) -> list[dict[str, object]]:
-    response = api.get(path, world.cw_aarhus)
+def ok_list(api: Api, who: World | User, path: str) -> list[dict[str, Any]]:
+    response = api.get(path, who.cw_aarhus if isinstance(who, World) else who)
     assert response.status_code == 200, response.json
     return list(response.json)
 
@@ -147,3 +158,41 @@ def test_the_case_and_an_event_read_what_they_show_in_one_statement(
     reads = [s for s in seen if s.lstrip().startswith(("SELECT", "WITH"))]
     assert len(reads) == 2, reads
     assert "api_token" in reads[0] and "creator" in reads[1] and "assignee" in reads[1]
+
+
+def test_each_case_of_the_api_list_is_its_own_answer_without_the_timeline(
+    app: Flask, world: World
+) -> None:
+    """The API's page of cases reads each case's vacancy, organisation and applicant as columns
+    (``cases.case_refs``); a case read on its own reads them as objects. For every role that sees
+    the cases, in several states, each entry of the list is the case's own answer but for the
+    timeline, which the list leaves out."""
+    api = Api(app, app.test_client())
+    v = vacancy(api, world.employer)
+    other = make_user(app, "applicant", home_municipality_code="751")
+    third = make_user(app, "applicant", home_municipality_code="751")
+    ids = [
+        apply(api, who, v["id"], "via_jobcentre")["id"] for who in (world.applicant, other, third)
+    ]
+    drive(api, world, ids[1], "interview_scheduled")
+    drive(api, world, ids[2], "opinion_window")
+    for user, expected in (
+        (world.cw_aarhus, 3),
+        (world.admin, 3),
+        (world.employer, 2),  # not the one still waiting for the jobcentre's assessment
+        (world.applicant, 1),
+    ):
+        listed = ok_list(api, user, "/api/v1/applications?limit=100")
+        assert len(listed) == expected, (user.role, listed)
+        for case in listed:
+            alone = ok(api.get(f"/api/v1/applications/{case['id']}", user))
+            assert alone["timeline"], alone
+            assert case == {**alone, "timeline": None}, user.role
+    states = {
+        case["id"]: case["state"] for case in ok_list(api, world.cw_aarhus, "/api/v1/applications")
+    }
+    assert states == {
+        ids[0]: "awaiting_assessment",
+        ids[1]: "interview_scheduled",
+        ids[2]: "opinion_window",
+    }
