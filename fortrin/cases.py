@@ -319,8 +319,8 @@ def _state_condition(state: str, today: date | Any) -> ColumnElement[bool]:
 
 class CaseRefs(NamedTuple):
     """What a case of the API's list shows of its vacancy, organisation and applicant, read as
-    columns with the page (issue 12: three ORM objects a row cost more than the rest of the row's
-    reading); ``presenters.application_out`` finds them by ``case_refs``."""
+    columns with the page (issue 12: as three ORM objects a row they were about a third of the
+    page's reading); ``presenters.application_out`` finds them by ``case_refs``."""
 
     vacancy_id: str
     vacancy_title: str
