@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
-from fortrin.cases import blockers, case_refs, positions_filled, timeline
+from fortrin.cases import CaseRefs, blockers, case_refs, positions_filled, timeline
 from fortrin.db import kept
 from fortrin.models import (
     ApiToken,
@@ -468,30 +468,30 @@ def _case_refs_out(db: Session, application: Application) -> tuple[PersonOut, Va
     """The case's applicant and vacancy as its answer shows them: from the columns the API's page
     read with it (``cases.case_refs``), else from the objects read with it (``kept``)."""
     refs = case_refs(db, application.id)
-    if refs is not None:
-        assert refs.applicant_id is not None
-        return (
-            PersonOut(id=refs.applicant_id, name=refs.applicant_name, email=refs.applicant_email),
-            VacancyRefOut(
-                id=refs.vacancy_id,
-                title=refs.vacancy_title,
-                kind=refs.vacancy_kind,
-                organisation_id=refs.organisation_id,
-                organisation_name=refs.organisation_name or "",
-            ),
+    if refs is None:
+        vacancy = kept(db, Vacancy, application.vacancy_id)
+        applicant = kept(db, User, application.applicant_id)
+        assert vacancy is not None and applicant is not None
+        organisation = kept(db, Organisation, vacancy.organisation_id)
+        refs = CaseRefs(
+            vacancy.id,
+            vacancy.title,
+            vacancy.kind,
+            vacancy.organisation_id,
+            organisation.name if organisation else None,
+            applicant.id,
+            applicant.name,
+            applicant.email,
         )
-    vacancy = kept(db, Vacancy, application.vacancy_id)
-    applicant = kept(db, User, application.applicant_id)
-    assert vacancy is not None and applicant is not None
-    organisation = kept(db, Organisation, vacancy.organisation_id)
+    assert refs.applicant_id is not None
     return (
-        PersonOut(id=applicant.id, name=applicant.name, email=applicant.email),
+        PersonOut(id=refs.applicant_id, name=refs.applicant_name, email=refs.applicant_email),
         VacancyRefOut(
-            id=vacancy.id,
-            title=vacancy.title,
-            kind=vacancy.kind,
-            organisation_id=vacancy.organisation_id,
-            organisation_name=organisation.name if organisation else "",
+            id=refs.vacancy_id,
+            title=refs.vacancy_title,
+            kind=refs.vacancy_kind,
+            organisation_id=refs.organisation_id,
+            organisation_name=refs.organisation_name or "",
         ),
     )
 

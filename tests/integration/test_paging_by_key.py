@@ -45,12 +45,12 @@ def test_the_case_list_pages_by_key_through_every_case_once(app: Flask, world: W
     assert pages == 3
     assert sorted(seen) == sorted(ids) and len(set(seen)) == 11  # each once
     # The same order as one long page (newest first; the test's clock is frozen, so by id then).
-    everything = ok_list(api, world, "/api/v1/applications?limit=100")
+    everything = ok_list(api, world.cw_aarhus, "/api/v1/applications?limit=100")
     assert [case["id"] for case in everything] == seen
 
 
-def ok_list(api: Api, who: World | User, path: str) -> list[dict[str, Any]]:
-    response = api.get(path, who.cw_aarhus if isinstance(who, World) else who)
+def ok_list(api: Api, user: User, path: str) -> list[dict[str, Any]]:
+    response = api.get(path, user)
     assert response.status_code == 200, response.json
     return list(response.json)
 
@@ -75,7 +75,7 @@ def test_a_page_takes_the_same_statements_whatever_its_length(app: Flask, world:
     for limit in (1, 3, 12):
         api.get("/api/v1/applications?limit=1", world.cw_aarhus)  # the token, made beforehand
         with statements(app) as seen:
-            rows = ok_list(api, world, f"/api/v1/applications?limit={limit}")
+            rows = ok_list(api, world.cw_aarhus, f"/api/v1/applications?limit={limit}")
         assert len(rows) == limit
         counts[limit] = len(seen)
     assert counts[1] == counts[3] == counts[12], counts
