@@ -51,6 +51,7 @@ def test_a_caseworker_writes_and_issues_a_card_in_one_screen(page: Any, live_url
     page.click("button:has-text('Send ansøgningen')")
     page.click("text=Gå til sagen")
     page.click("main >> a >> nth=0")  # the citizen's page from the case
+    page.wait_for_url(f"{live_url}/applicants/**")
     assert_accessible(page, "caseworker-citizen")
     page.click("text=Gem samtalen")
     assert "Samtalen er gemt." in page.inner_text("[role=status]")
