@@ -6,7 +6,9 @@
    earlier with the same N and seed is reused (its size is in the database's comment).
 2. The bare app (``scripts/bare_app.py``) and Fortrin, each under gunicorn with the same
    ``gunicorn.conf.py`` on loopback, one after the other, measured with ``wrk`` at 16 connections
-   for a fixed time after a warm-up: the bare app's ``/``; a case as JSON, the 20-row list and an
+   for a fixed time after a warm-up: the bare app's ``/``, and its reads of one case by its key
+   through psycopg alone and through SQLModel (what a single indexed read costs at each layer,
+   ``scripts/bare_app.py``); a case as JSON, the 20-row list and an
    event POST, as a caseworker of Jobcenter København (a bearer token). Two yardsticks of
    Fortrin's own come first: ``/healthz`` (every request's cost before it reads anything: the
    app's hooks and security headers) and ``/api/v1/me`` (every API call's: the token's check).
@@ -415,12 +417,20 @@ def scripts(folder: Path, prepared: Prepared, threads: int) -> dict[str, Path]:
     """The wrk scripts: the caseworker's token; the cases cycled through; the POST spread so that
     no case gets two (each wrk thread takes every ``threads``-th id)."""
     auth = f'wrk.headers["Authorization"] = "Bearer {prepared.token}"\n'
+
+    def cycled(prefix: str) -> str:
+        return (
+            f"local ids = {lua_strings(prepared.case_ids)}\nlocal n = 0\n"
+            + "request = function()\n  n = n + 1\n"
+            + f'  return wrk.format("GET", "{prefix}" .. ids[(n % #ids) + 1])\nend\n'
+        )
+
     made = {
         "signed_in": auth,  # the same request each time (the list, /me)
-        "case": auth
-        + f"local ids = {lua_strings(prepared.case_ids)}\nlocal n = 0\n"
-        + "request = function()\n  n = n + 1\n"
-        + '  return wrk.format("GET", "/api/v1/applications/" .. ids[(n % #ids) + 1])\nend\n',
+        "case": auth + cycled("/api/v1/applications/"),
+        # the bare app's reads of one case by key, over the same cases (no token: no sign-in)
+        "row_driver": cycled("/row/driver/"),
+        "row_orm": cycled("/row/orm/"),
     }
     body = json.dumps(ASSESSMENT, ensure_ascii=False)
     for name, ids in (("post_warmup", prepared.warmup_ids), ("post", prepared.post_ids)):
@@ -560,6 +570,8 @@ def table(bare: Result, results: list[Result]) -> list[str]:
 
 NAMES = {
     "bare": "bare Flask `GET /`",
+    "row_driver": "bare Flask, one case by its key through psycopg `GET /row/driver/{id}`",
+    "row_orm": "bare Flask, one case by its key through SQLModel `GET /row/orm/{id}`",
     "health": "Fortrin without the database `GET /healthz`",
     "me": "the token check alone `GET /api/v1/me`",
     "case": "case JSON `GET /api/v1/applications/{id}`",
@@ -634,6 +646,9 @@ def main() -> int:
 
         with serving("bare_app:app", env, args.port, Path(folder) / "bare.log") as (base, pid):
             bare = run("bare", f"{base}/", None, pid)
+            # What one read of a case by its key costs, by psycopg alone and through the ORM.
+            results.append(run("row_driver", base, lua["row_driver"], pid))
+            results.append(run("row_orm", base, lua["row_orm"], pid))
         log = Path(folder) / "fortrin.log"
         with serving(None, env, args.port + 1, log) as (base, pid):
             # Two yardsticks of Fortrin's own: what every request costs before it reads anything
