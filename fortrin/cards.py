@@ -560,7 +560,7 @@ def verify(db: Session, code: str) -> CompensationCard:
 @event.listens_for(SASession, "after_commit")
 @event.listens_for(SASession, "after_rollback")
 def _forget_prefetched(session: SASession) -> None:
-    """What a page prefetched (``remember_valid_cards``, ``cases._prefetch``, ``cases.case_refs``)
+    """What a page prefetched (``remember_valid_cards``, ``cases.prefetch``, ``cases.case_refs``)
     lives until the transaction ends, never longer: a card issued later is seen."""
     for key in (
         "valid_cards",

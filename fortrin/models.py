@@ -279,7 +279,7 @@ class Application(SQLModel, table=True):
             "id",
         ),
         # The queue's counts (open, overdue, § 7, "Mine") of a jobcentre's open cases, from the
-        # index alone (cases.caseworker_queue).
+        # index alone (work_queue.caseworker_queue).
         Index(
             "ix_application_jobcentre_open",
             "handling_jobcentre_code",

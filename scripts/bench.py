@@ -66,7 +66,16 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import and_, event, func, text  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
-from fortrin import cases, clock, create_app, db, notifications, scheduler, synth  # noqa: E402
+from fortrin import (  # noqa: E402
+    cases,
+    clock,
+    create_app,
+    db,
+    notifications,
+    scheduler,
+    synth,
+    work_queue,
+)
 from fortrin.models import Application, User  # noqa: E402
 from fortrin.security import issue_token  # noqa: E402
 from fortrin.workflows import preferential_access as pa  # noqa: E402
@@ -478,10 +487,10 @@ def query_plans(app: Flask, prepared: Prepared) -> tuple[str, list[str]]:
             client.get(f"/api/v1/applications/{prepared.case_ids[0]}", headers=headers)
             label[0] = "The 20-row list: GET /api/v1/applications?limit=20 (a caseworker)"
             client.get("/api/v1/applications?limit=20", headers=headers)
-            label[0] = "The caseworker's queue, first page (cases.caseworker_queue)"
+            label[0] = "The caseworker's queue, first page (work_queue.caseworker_queue)"
             with Session(engine) as session:
                 user = session.exec(select(User).where(User.email == CASEWORKER)).one()
-                cases.caseworker_queue(session, user)
+                work_queue.caseworker_queue(session, user)
                 session.rollback()
             label[0] = "The reminder pass: the cases due (notifications.create_due, nothing due)"
             with Session(engine) as session:

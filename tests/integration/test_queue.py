@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from fortrin import cases, clock, db
+from fortrin import cases, clock, db, work_queue
 from fortrin.models import Application, AuditEvent, User
 from tests.integration.conftest import (
     Api,
@@ -167,7 +167,7 @@ def test_the_sql_due_date_is_the_working_day_rule_over_christmas(
         session = db.session()
         user = session.get(User, world.cw_aarhus.id)
         assert user is not None
-        queue = cases.caseworker_queue(session, user, per_page=200)
+        queue = work_queue.caseworker_queue(session, user, per_page=200)
         today = clock.today()
         keyed = [(cases.queue_due(a), a.state_since) for a in queue.rows]
         assert len(keyed) == 150 and keyed == sorted(keyed)

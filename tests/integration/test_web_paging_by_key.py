@@ -22,7 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, update
 from sqlmodel import col, select
 
-from fortrin import cases, db
+from fortrin import cases, db, work_queue
 from fortrin.blueprints.web import admin, breach_register, pages
 from fortrin.models import Application, Breach, Notification, User, Vacancy, new_id
 from tests.integration.conftest import Api, World, apply, vacancy
@@ -209,7 +209,7 @@ def test_the_queue_walked_forward_and_back_shows_every_case_once_in_order(
     app: Flask, api: Api, world: World, monkeypatch: pytest.MonkeyPatch, per_page: int
 ) -> None:
     order = queue_cases(app, api, world, 41)
-    monkeypatch.setattr(cases, "QUEUE_PAGE_SIZE", per_page)
+    monkeypatch.setattr(work_queue, "QUEUE_PAGE_SIZE", per_page)
     client = browser(app, world.cw_aarhus)
     assert walk(client, "/", listed) == order
     # A filter stays on every link: only the cases routed here under bek. § 7, in the same order.
@@ -234,7 +234,7 @@ def test_a_queue_page_runs_as_many_statements_for_5_cases_as_for_50_and_no_offse
     client = browser(app, world.cw_aarhus)
     counted: dict[int, int] = {}
     for per_page in (5, 50):
-        monkeypatch.setattr(cases, "QUEUE_PAGE_SIZE", per_page)
+        monkeypatch.setattr(work_queue, "QUEUE_PAGE_SIZE", per_page)
         first = page_of(client, "/")  # the calendar feed's address is made on the first visit
         link = next_link(first)
         assert link is not None
@@ -251,7 +251,7 @@ def test_a_cursor_that_is_not_one_is_named_on_the_page(
     app: Flask, api: Api, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queue_cases(app, api, world, 12)
-    monkeypatch.setattr(cases, "QUEUE_PAGE_SIZE", 5)
+    monkeypatch.setattr(work_queue, "QUEUE_PAGE_SIZE", 5)
     client = browser(app, world.cw_aarhus)
     second = page_of(client, str(next_link(page_of(client, "/?mine=&status=awaiting_assessment"))))
     for query in tampered(str(previous_link(second))):
@@ -270,7 +270,7 @@ def test_a_page_beyond_the_end_of_a_queue_that_changed_says_so(
     app: Flask, api: Api, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = queue_cases(app, api, world, 8)
-    monkeypatch.setattr(cases, "QUEUE_PAGE_SIZE", 5)
+    monkeypatch.setattr(work_queue, "QUEUE_PAGE_SIZE", 5)
     client = browser(app, world.cw_aarhus)
     link = str(next_link(page_of(client, "/")))
     with app.app_context(), db.unit_of_work() as session:

@@ -25,10 +25,10 @@ from sqlmodel import col, select
 from fortrin import accounts, cards, db, paging, reference, registry
 from fortrin.blueprints.web import bp, confirm, listing
 from fortrin.blueprints.web.admin_and_cards import admin_user
-from fortrin.cases import _text_matches
 from fortrin.errors import DomainError, NotFound, ValidationFailed
 from fortrin.i18n import N_
 from fortrin.models import Jobcentre, Municipality, Organisation, ReferenceChange, User
+from fortrin.work_queue import text_matches
 
 ROLES = (
     ("applicant", N_("Ansøger")),
@@ -474,7 +474,7 @@ def _user_conditions(filters: dict[str, str]) -> list[ColumnElement[bool]]:
     if filters["soeg"]:
         term = filters["soeg"]
         conditions.append(
-            or_(_text_matches(col(User.name), term), _text_matches(col(User.email), term))
+            or_(text_matches(col(User.name), term), text_matches(col(User.email), term))
         )
     if filters["rolle"]:
         conditions.append(col(User.role) == filters["rolle"])

@@ -77,7 +77,7 @@ def read_page(
 
 
 class KeyedPage(Protocol):
-    """A page read by key: ``paging.Page`` or ``cases.QueuePage``."""
+    """A page read by key: ``paging.Page`` or ``work_queue.QueuePage``."""
 
     @property
     def rows(self) -> Sequence[Any]: ...

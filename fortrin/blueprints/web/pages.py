@@ -30,6 +30,7 @@ from fortrin import (
     feeds,
     notifications,
     reference,
+    work_queue,
 )
 from fortrin.blueprints.api.cards import CardOut, card_out
 from fortrin.blueprints.feeds import calendar_response
@@ -264,7 +265,7 @@ def _queue_row(application: Application, today: date) -> QueueRow:
 
 def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
     """The queue's page: filters and cursor from the query string, sorted and paged by key in the
-    database (``cases.caseworker_queue``). A bad parameter or cursor is named on the page (400),
+    database (``work_queue.caseworker_queue``). A bad parameter or cursor is named on the page (400),
     never a server error; a page beyond the end of a queue that changed says so."""
     args = request.args
     # Control characters (a NUL byte, which PostgreSQL refuses in text) are dropped, not searched.
@@ -279,7 +280,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
         "filters": filters,
         "filtered": bool(active),
         "first_url": url_for("web.home", **active),
-        "queue_states": [(s, pa.STATE_LABELS_DA[s]) for s in cases.QUEUE_STATES],
+        "queue_states": [(s, pa.STATE_LABELS_DA[s]) for s in work_queue.QUEUE_STATES],
         "queue": None,
         "errors": {},
         "labels": {},
@@ -288,7 +289,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
     try:
         after, before = listing.cursors()
         with db.unit_of_work() as work:  # commits the audit rows of the cases shown
-            queue = cases.caseworker_queue(
+            queue = work_queue.caseworker_queue(
                 work,
                 user,
                 state=filters["status"] or None,
@@ -298,7 +299,7 @@ def _caseworker_queue(user: User) -> tuple[dict[str, Any], int]:
                 search=filters["soeg"],
                 after=after,
                 before=before,
-                per_page=cases.QUEUE_PAGE_SIZE,
+                per_page=work_queue.QUEUE_PAGE_SIZE,
             )
             # Before the commit: what the queue prefetched for its page lives until then.
             rows = [_queue_row(a, clock.today()) for a in queue.rows]
