@@ -4,7 +4,7 @@ applicant profile (bek. § 5: health data), compensation card or conversation, a
 The service functions call ``record`` where the data is read or changed, so the API and the web
 pages are audited alike: ``cases.get_application`` (read), ``cases.list_applications`` (``list``:
 one row per case shown, since a list tells who applied with preferential access, i.e. has a
-disability), ``cases.create_application`` and every timeline entry (``cases._append``: record_event,
+disability), ``cases.create_application`` and every timeline entry (``cases.append_event``: record_event,
 a vacancy filled or withdrawn), ``applicants.get_profile``/``put_profile``,
 ``cards.get_card``/``cards_of``/``conversations_of`` and each card or conversation change. Their
 unaudited twins ``cases.find_application`` and ``cards.find_card`` only check visibility, for writes

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from fortrin import accounts, cards, cases, clock
+from fortrin import accounts, cards, cases, clock, vacancies
 from fortrin.models import User
 
 PASSWORD = "fortrin-demo-2026"
@@ -132,7 +132,7 @@ def load(db: Session) -> bool:
     def vacancy(employer: User, **fields: Any) -> str:
         opened = clock.today()
         fields["application_deadline"] = (opened + timedelta(days=fields.pop("days"))).isoformat()
-        return cases.create_vacancy(db, employer, fields).id
+        return vacancies.create_vacancy(db, employer, fields).id
 
     def apply(applicant: User, vacancy_id: str, route: str) -> str:
         return cases.create_application(
@@ -349,7 +349,7 @@ def load(db: Session) -> bool:
             sent_on=(today - timedelta(days=73)).isoformat(),
             reasoning="Stillingen er besat med en intern ansøger fra hospitalets servicecenter.",
         )
-        cases.fill_vacancy(db, rm, v_porter, {"filled_by": "internal"})
+        vacancies.fill_vacancy(db, rm, v_porter, {"filled_by": "internal"})
     with clock.replaying(at(60)):
         event(
             emil,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, PlainSerializer
 from sqlmodel import Session, col, select
 
 from fortrin import cards, clock, deadlines
-from fortrin.cases import CaseRefs, blockers, case_refs, positions_filled, timeline
+from fortrin.cases import CaseRefs, case_refs, timeline
 from fortrin.db import kept
 from fortrin.models import (
     ApiToken,
@@ -33,6 +33,7 @@ from fortrin.models import (
     UserSession,
     Vacancy,
 )
+from fortrin.vacancies import blockers, positions_filled
 from fortrin.workflows import preferential_access as pa
 
 # Stored in UTC, shown in Europe/Copenhagen with its offset (api-contract.md "Conventions").

@@ -534,7 +534,7 @@ def _decision(facts: CaseFacts, f: DecisionFields, _m: Moment) -> Outcome:
     decided = {"decision_outcome": f.outcome}
     if f.outcome == "internal_candidate_hired":
         # bek. §2 stk. 3: an internal hire lifts the statement and negotiation duty; still a refusal.
-        # The exception holds only if an internal candidate then fills the post (cases.fill_vacancy).
+        # The exception holds only if an internal candidate then fills the post (vacancies.fill_vacancy).
         return _outcome("decision", facts, State.REFUSAL_PENDING, f, **decided)
     if negotiation_duty_applies(facts.vacancy_kind, facts.route):
         return _outcome("decision", facts, State.STATEMENT_REQUIRED, f, **decided)

@@ -22,7 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, update
 from sqlmodel import col, select
 
-from fortrin import cases, db, work_queue
+from fortrin import db, vacancies, work_queue
 from fortrin.blueprints.web import admin, breach_register, pages
 from fortrin.models import Application, Breach, Notification, User, Vacancy, new_id
 from tests.integration.conftest import Api, World, apply, vacancy
@@ -457,7 +457,7 @@ def test_the_vacancies_are_paged_by_key_wherever_they_are_listed(
 ) -> None:
     """The applicant's list of vacancies to apply to, the employer's and the admin's home pages."""
     rows = many_vacancies(app, world, 23)
-    monkeypatch.setattr(cases, "VACANCY_PAGE_SIZE", 4)
+    monkeypatch.setattr(vacancies, "VACANCY_PAGE_SIZE", 4)
     wanted = {
         "applicant": lambda row: row["application_deadline"] >= date(2026, 12, 1),  # accepting
         "employer": lambda row: row["organisation_id"] == world.org_aarhus,
@@ -501,9 +501,9 @@ def test_all_messages_are_paged_by_key_and_the_home_page_shows_the_newest(
 @pytest.mark.parametrize(
     ("who", "path", "module", "size"),
     [
-        ("applicant", "/vacancies", cases, "VACANCY_PAGE_SIZE"),
-        ("employer", "/", cases, "VACANCY_PAGE_SIZE"),
-        ("admin", "/", cases, "VACANCY_PAGE_SIZE"),
+        ("applicant", "/vacancies", vacancies, "VACANCY_PAGE_SIZE"),
+        ("employer", "/", vacancies, "VACANCY_PAGE_SIZE"),
+        ("admin", "/", vacancies, "VACANCY_PAGE_SIZE"),
         ("admin", "/breaches", breach_register, "BREACHES_PER_PAGE"),
         ("applicant", "/notifications", pages, "MESSAGES_PER_PAGE"),
     ],

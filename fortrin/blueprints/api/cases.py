@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from flask import Response, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from fortrin import cases, clock, db, documents, feeds
+from fortrin import cases, clock, db, documents, feeds, vacancies
 from fortrin.blueprints.api import (
     bp,
     caller,
@@ -60,7 +60,7 @@ def _event_schema() -> dict[str, Any]:
     "POST",
     "Post a vacancy or licence (employer)",
     "cases",
-    body=cases.VacancyCreate,
+    body=vacancies.VacancyCreate,
     response=VacancyOut,
     status=201,
     errors=(403, 409),
@@ -68,7 +68,7 @@ def _event_schema() -> dict[str, Any]:
 def create_vacancy() -> Response:
     with db.unit_of_work() as session:
         body = json_object()
-        vacancy = cases.create_vacancy(session, caller(), body)
+        vacancy = vacancies.create_vacancy(session, caller(), body)
         return render(vacancy_out(session, caller(), vacancy), 201)
 
 
@@ -97,7 +97,7 @@ def list_vacancies() -> Response:
     accepting = request.args.get("accepting")
     if accepting not in (None, "true", "false"):
         raise ValidationFailed({"accepting": "skal være true eller false"})
-    rows, total = cases.list_vacancies(
+    rows, total = vacancies.list_vacancies(
         session,
         caller(),
         request.args.get("state"),
@@ -130,7 +130,7 @@ def get_vacancy(vacancy_id: str) -> Response:
     "PATCH",
     "Move the application deadline later, to accept later applications (its employer)",
     "cases",
-    body=cases.VacancyUpdate,
+    body=vacancies.VacancyUpdate,
     response=VacancyOut,
     errors=(403, 404, 409),
 )
@@ -138,7 +138,7 @@ def update_vacancy(vacancy_id: str) -> Response:
     with db.unit_of_work() as session:
         cases.get_vacancy(session, caller(), vacancy_id)
         body = json_object()
-        vacancy = cases.update_vacancy(session, caller(), vacancy_id, body)
+        vacancy = vacancies.update_vacancy(session, caller(), vacancy_id, body)
         return render(vacancy_out(session, caller(), vacancy))
 
 
@@ -149,7 +149,7 @@ def update_vacancy(vacancy_id: str) -> Response:
     "Fill one position; 409 duties_outstanding while an application blocks it (bek. §6 stk. 2-3), "
     "409 fill_contradicts_decision when the fill contradicts a decision (bek. § 2 stk. 3)",
     "cases",
-    body=cases.VacancyFillIn,
+    body=vacancies.VacancyFillIn,
     response=VacancyOut,
     errors=(403, 404, 409),
 )
@@ -157,7 +157,7 @@ def fill_vacancy(vacancy_id: str) -> Response:
     with db.unit_of_work() as session:
         cases.get_vacancy(session, caller(), vacancy_id)
         body = json_object()
-        vacancy = cases.fill_vacancy(session, caller(), vacancy_id, body)
+        vacancy = vacancies.fill_vacancy(session, caller(), vacancy_id, body)
         return render(vacancy_out(session, caller(), vacancy))
 
 
@@ -167,7 +167,7 @@ def fill_vacancy(vacancy_id: str) -> Response:
     "POST",
     "Withdraw the vacancy unfilled; contacted cases owe a refusal, the others close",
     "cases",
-    body=cases.VacancyWithdraw,
+    body=vacancies.VacancyWithdraw,
     response=VacancyOut,
     errors=(403, 404, 409),
 )
@@ -175,7 +175,7 @@ def withdraw_vacancy(vacancy_id: str) -> Response:
     with db.unit_of_work() as session:
         cases.get_vacancy(session, caller(), vacancy_id)
         body = json_object()
-        vacancy = cases.withdraw_vacancy(session, caller(), vacancy_id, body)
+        vacancy = vacancies.withdraw_vacancy(session, caller(), vacancy_id, body)
         return render(vacancy_out(session, caller(), vacancy))
 
 

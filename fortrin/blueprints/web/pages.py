@@ -30,6 +30,7 @@ from fortrin import (
     feeds,
     notifications,
     reference,
+    vacancies,
     work_queue,
 )
 from fortrin.blueprints.api.cards import CardOut, card_out
@@ -352,8 +353,8 @@ def home() -> ResponseReturnValue:
         context["applications_total"] = total
         context["cards"] = _own_cards(user)
     if user.role in ("employer", "admin"):
-        vacancies, listed = vacancy_list(session, user, "web.home", {})
-        context.update(vacancies=vacancies, listed=listed)
+        shown, listed = vacancy_list(session, user, "web.home", {})
+        context.update(vacancies=shown, listed=listed)
         status = 400 if listed["page_problem"] else 200
     if user.role == "admin":
         everything = select(func.count()).select_from(Application)
@@ -389,21 +390,21 @@ class ListedVacancy:
     application_deadline: date
     formal_education_requirement: str | None
     may_be_filled: bool | None
-    outstanding_duties: list[cases.Blocker]
+    outstanding_duties: list[vacancies.Blocker]
 
 
-def _listed_vacancies(session: Any, user: User, vacancies: list[Vacancy]) -> list[ListedVacancy]:
+def _listed_vacancies(session: Any, user: User, rows: list[Vacancy]) -> list[ListedVacancy]:
     """The rows of a page of vacancies in two queries whatever its length: the employers' names
     and, for employers and admins, the open duties of the cases on them."""
-    if not vacancies:
+    if not rows:
         return []
-    ids = {v.organisation_id for v in vacancies}
+    ids = {v.organisation_id for v in rows}
     found = session.exec(
         select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(ids))
     )
     names: dict[str, str] = {organisation_id: name for organisation_id, name in found}
     employer_side = user.role in ("admin", "employer")
-    duties = cases.blockers_of(session, [v.id for v in vacancies], user) if employer_side else {}
+    duties = vacancies.blockers_of(session, [v.id for v in rows], user) if employer_side else {}
     return [
         ListedVacancy(
             id=v.id,
@@ -416,7 +417,7 @@ def _listed_vacancies(session: Any, user: User, vacancies: list[Vacancy]) -> lis
             may_be_filled=v.state == "open" and not duties.get(v.id) if employer_side else None,
             outstanding_duties=duties.get(v.id, []),
         )
-        for v in vacancies
+        for v in rows
     ]
 
 
@@ -424,7 +425,7 @@ def vacancy_list(
     session: Any, user: User, endpoint: str, filters: dict[str, Any], accepting: bool = False
 ) -> tuple[list[ListedVacancy], dict[str, Any]]:
     """A page of the vacancies the user sees, newest first, read by key from the query string's
-    cursors (``cases.vacancy_page``), and what its template shows: ``pages`` (the count and the
+    cursors (``vacancies.vacancy_page``), and what its template shows: ``pages`` (the count and the
     ``pager``), ``vacancies_total``, and ``page_problem`` with ``first_url`` for a bad cursor,
     which the page answers with a 400."""
     listed: dict[str, Any] = {
@@ -435,13 +436,13 @@ def vacancy_list(
     }
     try:
         after, before = listing.cursors()
-        page, total = cases.vacancy_page(
+        page, total = vacancies.vacancy_page(
             session,
             user,
             accepting=accepting,
             after=after,
             before=before,
-            per_page=cases.VACANCY_PAGE_SIZE,
+            per_page=vacancies.VACANCY_PAGE_SIZE,
         )
     except ValidationFailed as error:
         listed["page_problem"] = listing.page_problem(error)

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from flask_login import login_required
 from sqlmodel import col, select
 
-from fortrin import applicants, audit, cases, clock, db
+from fortrin import applicants, audit, cases, clock, db, vacancies
 from fortrin.blueprints.web import bp, confirm
 from fortrin.blueprints.web.pages import (
     KIND_NAMES,
@@ -139,7 +139,7 @@ def vacancy_fill(vacancy_id: str) -> ResponseReturnValue:
         body["application_id"] = request.form["application_id"]
     try:
         with db.unit_of_work() as session:
-            filled = cases.fill_vacancy(session, signed_in_user(), vacancy_id, body)
+            filled = vacancies.fill_vacancy(session, signed_in_user(), vacancy_id, body)
             done = filled.state == "filled"
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status, "fill")
@@ -158,7 +158,7 @@ def vacancy_deadline(vacancy_id: str) -> ResponseReturnValue:
     body = {k: v for k, v in values.items() if v}  # an empty field is refused as missing
     try:
         with db.unit_of_work() as session:
-            cases.update_vacancy(session, signed_in_user(), vacancy_id, body)
+            vacancies.update_vacancy(session, signed_in_user(), vacancy_id, body)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status, "deadline", values)
     flash(gettext("Ansøgningsfristen er flyttet."), "success")
@@ -178,8 +178,8 @@ def vacancy_withdraw(vacancy_id: str) -> ResponseReturnValue:
     if confirm.wanted() == "":
 
         def would(session: Any) -> tuple[str, int, int]:
-            owed = [a.employer_contacted for a in cases.ended_with_vacancy(session, vacancy_id)]
-            title = cases.withdraw_vacancy(session, user, vacancy_id, body).title
+            owed = [a.employer_contacted for a in vacancies.ended_with_vacancy(session, vacancy_id)]
+            title = vacancies.withdraw_vacancy(session, user, vacancy_id, body).title
             return title, sum(owed), len(owed) - sum(owed)
 
         try:
@@ -219,7 +219,7 @@ def vacancy_withdraw(vacancy_id: str) -> ResponseReturnValue:
         )
     try:
         with db.unit_of_work() as session:
-            cases.withdraw_vacancy(session, user, vacancy_id, body)
+            vacancies.withdraw_vacancy(session, user, vacancy_id, body)
     except DomainError as error:
         return _render_vacancy(vacancy_id, error, error.status, "withdraw", values)
     flash(gettext("Stillingen er trukket tilbage."), "success")
@@ -837,7 +837,7 @@ def vacancy_new() -> ResponseReturnValue:
             body["positions"] = int(positions)
         try:
             with db.unit_of_work() as session:
-                created = cases.create_vacancy(session, user, body)
+                created = vacancies.create_vacancy(session, user, body)
         except ValidationFailed as error:
             errors = error.fields
         except DomainError as error:
