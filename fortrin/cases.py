@@ -516,7 +516,8 @@ def _page_statement(
 
 
 def next_cursor(rows: Sequence[Application | Vacancy], limit: int) -> str | None:
-    """The cursor of the page after a full page of ``list_applications`` or ``vacancies.list_vacancies``."""
+    """The cursor of the page after a full page of ``list_applications`` or
+    ``vacancies.list_vacancies``."""
     return paging.next_cursor([(row.created_at, row.id) for row in rows], limit)
 
 

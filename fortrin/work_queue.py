@@ -74,9 +74,9 @@ def caseworker_queue(
     before: str | None = None,
     per_page: int = QUEUE_PAGE_SIZE,
 ) -> QueuePage:
-    """The open cases the caller sees (``application_scope``), sorted and paged by key in the
-    database: by due date (``cases.queue_due``), so the most overdue first, then the cases without one;
-    oldest first within a day. A page starts after the cursor ``after`` (a page's
+    """The open cases the caller sees (``cases.application_scope``), sorted and paged by key in the
+    database: by due date (``cases.queue_due``), so the most overdue first, then the cases without
+    one; oldest first within a day. A page starts after the cursor ``after`` (a page's
     ``next_cursor``) or ends before ``before`` (its ``previous_cursor``); neither: the first page.
     Filters: one open state, overdue only, routed here under bek. § 7 only, the caller's own cases
     only (``assignee_id``), and a search on the applicant's name or the vacancy's title. One audit
@@ -97,8 +97,8 @@ def caseworker_queue(
     if problems:
         raise ValidationFailed(problems)
     today = clock.today()
-    # The due date is stored (``queue_due_on``, kept by ``cases._schedule`` and the reminder pass), so the
-    # queue is read in the order of its index.
+    # The due date is stored (``queue_due_on``, kept by ``cases._schedule`` and the reminder
+    # pass), so the queue is read in the order of its index.
     overdue = col(Application.queue_due_on) < today
     base = [cases.application_scope(user), _open_condition(today)]
     mine = col(Application.assignee_id) == user.id
