@@ -334,7 +334,7 @@ class CaseRefs(NamedTuple):
 
 def case_refs(db: Session, application_id: str) -> CaseRefs | None:
     """The ``CaseRefs`` the API's page of cases read with the case, for as long as its transaction
-    lasts (``cards._forget_prefetched``); None when it was read otherwise."""
+    lasts (``cards.card._forget_prefetched``); None when it was read otherwise."""
     found: CaseRefs | None = db.info.get("case_refs", {}).get(application_id)
     return found
 

@@ -199,7 +199,7 @@ _Model = TypeVar("_Model")
 def keep(db_session: Session, objects: Iterable[Any]) -> None:
     """Hold ``objects`` read with a page for its rendering, found again by ``kept`` (issue 12: a
     dictionary look-up, where ``Session.get`` costs a walk through the identity map's machinery).
-    Kept until the transaction ends (``cards._forget_prefetched``)."""
+    Kept until the transaction ends (``cards.card._forget_prefetched``)."""
     found: dict[tuple[type, Any], Any] = db_session.info.setdefault("kept", {})
     for obj in objects:
         if obj is not None:
