@@ -49,11 +49,7 @@ from fortrin.cards.common import (
     require_home_caseworker,
     verification_code,
 )
-from fortrin.cards.conversations import (
-    ConversationIn,
-    add_conversation,
-    conversations_of,
-)
+from fortrin.cards.conversations import ConversationIn, add_conversation, conversations_of
 from fortrin.cards.fast_track import (
     EmploymentIn,
     TaskDoneIn,
@@ -63,9 +59,7 @@ from fortrin.cards.fast_track import (
     record_employment,
     tasks_of,
 )
-from fortrin.cards.report import (
-    report,
-)
+from fortrin.cards.report import report
 from fortrin.cards.templates import (
     TEMPLATES,
     TemplateIn,

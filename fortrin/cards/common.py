@@ -11,10 +11,7 @@ from sqlmodel import Session
 
 from fortrin.applicants import is_home_caseworker
 from fortrin.errors import Conflict, Forbidden, ValidationFailed
-from fortrin.models import (
-    Municipality,
-    User,
-)
+from fortrin.models import Municipality, User
 from fortrin.registry import known_scheme_codes
 
 # Crockford's base32 without look-alikes: a code people can read off paper and type.

@@ -12,13 +12,8 @@ from fortrin import audit, clock
 from fortrin.applicants import get_applicant
 from fortrin.cards.common import Text, home_jobcentre_of, require_home_caseworker
 from fortrin.errors import ValidationFailed
-from fortrin.models import (
-    Conversation,
-    User,
-)
+from fortrin.models import Conversation, User
 from fortrin.validation import validate
-
-# --- conversations -------------------------------------------------------------------------------
 
 
 class ConversationIn(BaseModel):

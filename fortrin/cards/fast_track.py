@@ -18,15 +18,8 @@ from fortrin.cards.card import (
     require_card_jobcentre,
 )
 from fortrin.errors import Conflict, NotFound, ValidationFailed
-from fortrin.models import (
-    CompensationCard,
-    Employment,
-    FastTrackTask,
-    User,
-)
+from fortrin.models import CompensationCard, Employment, FastTrackTask, User
 from fortrin.validation import validate
-
-# --- employment and the fast track ----------------------------------------------------------------
 
 
 class EmploymentIn(BaseModel):

@@ -20,8 +20,6 @@ from fortrin.models import (
     User,
 )
 
-# --- the report (001, domain.md section 11) -----------------------------------------------------------
-
 
 def report(db: Session, user: User, jobcentre: str, start: date, end: date) -> dict[str, Any]:
     if user.role not in ("caseworker", "admin") or (

@@ -11,13 +11,8 @@ from sqlmodel import Session, col, select
 from fortrin import clock
 from fortrin.cards.common import Text, check_scheme_codes
 from fortrin.errors import Forbidden, ValidationFailed
-from fortrin.models import (
-    CardTemplate,
-    User,
-)
+from fortrin.models import CardTemplate, User
 from fortrin.validation import validate
-
-# --- templates -----------------------------------------------------------------------------------
 
 
 class TemplateScheme(BaseModel):
